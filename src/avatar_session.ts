@@ -1,0 +1,153 @@
+// AvatarSession: validates options, picks a strategy, routes the agent's audio, ends the Runway session once.
+import { voice } from '@livekit/agents';
+import type { Room } from '@livekit/rtc-node';
+import { RunwayClient } from './api/client.js';
+import { RunwayAvatarError } from './errors.js';
+import { resolveLiveKitCredentials, type StartOptions } from './livekit/credentials.js';
+import { resolveAgentPlacement } from './livekit/identity.js';
+import { log, PII } from './log.js';
+import { type AvatarSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { ByoRoomStrategy } from './strategies/byo_room.js';
+import { startAuto } from './strategies/detect.js';
+import { HostedStrategy } from './strategies/hosted.js';
+import type {
+  ActiveAvatar,
+  Strategy,
+  StrategyContext,
+  StrategyName,
+} from './strategies/strategy.js';
+
+/**
+ * A Runway Characters avatar (`gwm1_avatars`) for a LiveKit voice agent.
+ *
+ * Call `ctx.connect()`, then `avatar.start(session, ctx.room)`, then `session.start(...)`. The avatar
+ * joins the agent's room as `avatarParticipantIdentity` and publishes lip-synced video on the agent's
+ * behalf. Whichever API shape Runway accepts is detected (strategy `'auto'`).
+ * @public
+ */
+export class AvatarSession extends voice.AvatarSession {
+  readonly #options: ResolvedOptions;
+  readonly #client: RunwayClient;
+  readonly #strategies: Record<StrategyName, Strategy>;
+  #started = false;
+  #active: ActiveAvatar | undefined;
+  #ending: Promise<void> | undefined;
+  #logger = log();
+
+  /** Validates every option; throws a `RunwayOptionError` before any network call. */
+  constructor(options: AvatarSessionOptions = {}) {
+    super();
+    this.#options = resolveOptions(options);
+    this.#client = new RunwayClient({
+      apiKey: this.#options.apiKey,
+      baseUrl: this.#options.apiUrl,
+      connOptions: this.#options.connOptions,
+    });
+    this.#strategies = {
+      integration: new ByoRoomStrategy('integration'),
+      livekit: new ByoRoomStrategy('livekit'),
+      hosted: new HostedStrategy(),
+    };
+  }
+
+  /** Identity of the avatar participant in the agent's room. */
+  override get avatarIdentity(): string {
+    return this.#options.avatarIdentity;
+  }
+
+  /** Always `'runway'`. */
+  override get provider(): string {
+    return 'runway';
+  }
+
+  /** The Runway realtime session id, once `start()` has created it. */
+  get sessionId(): string | undefined {
+    return this.#active?.sessionId;
+  }
+
+  /** The strategy actually used, once `start()` has returned. */
+  get strategy(): StrategyName | undefined {
+    return this.#active?.strategy;
+  }
+
+  /**
+   * Creates the Runway session and routes the agent's audio to the avatar. LiveKit credentials come from
+   * `options`, else `LIVEKIT_URL` / `LIVEKIT_API_KEY` / `LIVEKIT_API_SECRET`.
+   */
+  override async start(
+    agentSession: voice.AgentSession,
+    room: Room,
+    options: StartOptions = {},
+  ): Promise<void> {
+    if (this.#started) {
+      throw new RunwayAvatarError('ALREADY_STARTED', 'AvatarSession.start() was called twice');
+    }
+    this.#started = true;
+    await super.start(agentSession, room);
+    try {
+      const placement = resolveAgentPlacement(room);
+      const ctx: StrategyContext = {
+        client: this.#client,
+        options: this.#options,
+        room,
+        roomName: placement.roomName,
+        agentSession,
+        agentIdentity: placement.agentIdentity,
+        livekit: () => resolveLiveKitCredentials(options),
+        emit: (event, payload) => (this.emit as (e: string, p: unknown) => boolean)(event, payload),
+      };
+      this.#logger.debug(
+        { strategy: this.#options.strategy, [PII.agentIdentity]: placement.agentIdentity },
+        'starting Runway avatar session',
+      );
+      const active =
+        this.#options.strategy === 'auto'
+          ? await startAuto(ctx, this.#strategies)
+          : await this.#strategies[this.#options.strategy].start(ctx);
+      if (this.#ending) {
+        // aclose() or the agent session's close came while the session was being created.
+        await active.end('closed during start');
+        throw new RunwayAvatarError(
+          'CLOSED',
+          'the avatar session was closed while start() was running',
+          {
+            sessionId: active.sessionId,
+          },
+        );
+      }
+      this.#active = active;
+      agentSession.on(voice.AgentSessionEventTypes.Close, this.#onSessionClose);
+      if (this.#active.audioOutput) agentSession.output.audio = this.#active.audioOutput;
+    } catch (error) {
+      if (this.#active) await this.#end('start failed');
+      await this._rollbackStart();
+      throw error;
+    }
+  }
+
+  #onSessionClose = (): void => {
+    void this.#end('agent session closed');
+  };
+
+  /** Ends the Runway session exactly once, whichever of close event, aclose() and shutdown comes first. */
+  #end(reason: string): Promise<void> {
+    if (!this.#ending) {
+      const active = this.#active;
+      this.#ending = active
+        ? active.end(reason).catch((error: unknown) => {
+            this.#logger.error(
+              { error: String(error), sessionId: active.sessionId },
+              'failed to end Runway session',
+            );
+          })
+        : Promise.resolve();
+    }
+    return this.#ending;
+  }
+
+  /** Ends the Runway session (END_CALL, else DELETE) and releases the avatar. Safe to call more than once. */
+  override async aclose(): Promise<void> {
+    await this.#end('aclose');
+    await super.aclose();
+  }
+}

@@ -1,0 +1,33 @@
+// Public entry: re-exports the plugin's API and registers the plugin with @livekit/agents.
+import { Plugin } from '@livekit/agents';
+import { PACKAGE_NAME, VERSION } from './version.js';
+
+export type {
+  ConsumeResult,
+  PresetId,
+  RealtimeSession,
+  SessionStatus,
+} from './api/types.js';
+export { PRESET_IDS } from './api/types.js';
+export { AvatarSession } from './avatar_session.js';
+export {
+  RunwayAPIError,
+  RunwayAvatarError,
+  RunwayConnectionError,
+  type RunwayIssue,
+  RunwayOptionError,
+  RunwayTimeoutError,
+} from './errors.js';
+export type { StartOptions } from './livekit/credentials.js';
+export type { AvatarSessionOptions, StrategyOption } from './options.js';
+export { resetStrategyCache } from './strategies/detect.js';
+export type { StrategyName } from './strategies/strategy.js';
+export { PACKAGE_NAME, VERSION } from './version.js';
+
+class RunwayPlugin extends Plugin {
+  constructor() {
+    super({ title: 'runway', version: VERSION, package: PACKAGE_NAME });
+  }
+}
+
+Plugin.registerPlugin(new RunwayPlugin());

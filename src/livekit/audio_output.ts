@@ -1,0 +1,174 @@
+// The agent's audio sink for the avatar: @livekit/agents' DataStreamAudioOutput with three defects covered.
+//  1. clearBuffer(): the lk.clear_buffer RPC's rejection is handled, and if the avatar does not confirm
+//     within `clearBufferTimeoutMs` the segment is marked finished (interrupted) so no turn stalls.
+//  2. lk.playback_finished is dispatched per room AND identity: upstream registers it once per process
+//     (first room only) and keys handlers by identity alone, which breaks several sessions in one process.
+//  3. Frames that are views into a larger buffer are compacted (upstream sends `data.buffer` whole).
+import { voice } from '@livekit/agents';
+import {
+  AudioFrame,
+  type Room,
+  RoomEvent,
+  type RpcInvocationData,
+  type TrackKind,
+} from '@livekit/rtc-node';
+import { log } from '../log.js';
+
+const RPC_CLEAR_BUFFER = 'lk.clear_buffer';
+const RPC_PLAYBACK_FINISHED = 'lk.playback_finished';
+/** A forced finish may be followed by the avatar's late reply; ignore such replies for this long. */
+const STALE_REPLY_WINDOW_MS = 5000;
+
+type FinishedHandler = (data: RpcInvocationData) => string;
+
+/** Per room: avatar identity → handler. Registered once per room on its local participant. */
+const roomDispatchers = new WeakMap<Room, Map<string, FinishedHandler>>();
+
+function dispatcherFor(room: Room): Map<string, FinishedHandler> | undefined {
+  const existing = roomDispatchers.get(room);
+  if (existing) return existing;
+  const local = room.localParticipant;
+  if (!local) return undefined;
+  const handlers = new Map<string, FinishedHandler>();
+  roomDispatchers.set(room, handlers);
+  local.registerRpcMethod(RPC_PLAYBACK_FINISHED, async (data) => {
+    const handler =
+      handlers.get(data.callerIdentity) ??
+      voice.DataStreamAudioOutput._playbackFinishedHandlers[data.callerIdentity];
+    return handler ? handler(data) : 'reject';
+  });
+  return handlers;
+}
+
+/** Parses the snake_case payload (tolerating camelCase); bad input is a finished, uninterrupted segment. */
+export function parsePlaybackFinished(payload: string): voice.PlaybackFinishedEvent {
+  try {
+    const raw = JSON.parse(payload) as Record<string, unknown>;
+    const position = Number(raw.playback_position ?? raw.playbackPosition ?? 0);
+    const transcript = raw.synchronized_transcript ?? raw.synchronizedTranscript;
+    return {
+      playbackPosition: Number.isFinite(position) ? position : 0,
+      interrupted: raw.interrupted === true,
+      ...(typeof transcript === 'string' ? { synchronizedTranscript: transcript } : {}),
+    };
+  } catch {
+    return { playbackPosition: 0, interrupted: false };
+  }
+}
+
+/** Fields of the upstream class that this subclass reads (TypeScript-private, public at runtime). */
+interface UpstreamInternals {
+  started: boolean;
+  pushedDuration: number;
+}
+
+/** Options of {@link RunwayAudioOutput}. */
+export interface RunwayAudioOutputOptions {
+  room: Room;
+  destinationIdentity: string;
+  sampleRate: number;
+  waitRemoteTrack?: TrackKind;
+  clearBufferTimeoutMs: number;
+}
+
+/** Streams the agent's audio to the avatar over `lk.audio_stream`; see the file comment. */
+export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
+  readonly #room: Room;
+  readonly #destination: string;
+  readonly #clearBufferTimeoutMs: number;
+  #clearTimer: ReturnType<typeof setTimeout> | undefined;
+  #staleReplies = 0;
+  #staleUntil = 0;
+  #logger = log();
+
+  constructor(opts: RunwayAudioOutputOptions) {
+    // Keep upstream from registering its process-wide handler: this class registers one per room.
+    voice.DataStreamAudioOutput._playbackFinishedRpcRegistered = true;
+    super({
+      room: opts.room,
+      destinationIdentity: opts.destinationIdentity,
+      sampleRate: opts.sampleRate,
+      waitRemoteTrack: opts.waitRemoteTrack,
+    });
+    this.#room = opts.room;
+    this.#destination = opts.destinationIdentity;
+    this.#clearBufferTimeoutMs = opts.clearBufferTimeoutMs;
+    this.#register();
+    if (!opts.room.localParticipant) opts.room.once(RoomEvent.Connected, () => this.#register());
+  }
+
+  #register(): void {
+    dispatcherFor(this.#room)?.set(this.#destination, (data) => this.#onRemoteFinished(data));
+  }
+
+  /** Stops receiving this avatar's playback reports (the room may host a replacement output). */
+  detachFromRoom(): void {
+    const handlers = roomDispatchers.get(this.#room);
+    if (handlers?.get(this.#destination)) handlers.delete(this.#destination);
+    clearTimeout(this.#clearTimer);
+  }
+
+  override async captureFrame(frame: AudioFrame): Promise<void> {
+    const data = frame.data;
+    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
+      frame = new AudioFrame(
+        data.slice(),
+        frame.sampleRate,
+        frame.channels,
+        frame.samplesPerChannel,
+      );
+    }
+    return super.captureFrame(frame);
+  }
+
+  override clearBuffer(): void {
+    const internals = this as unknown as UpstreamInternals;
+    if (!internals.started || this.#clearTimer !== undefined) return;
+    const local = this.#room.localParticipant;
+    if (!local) return;
+    if (this.pendingPlayoutSegments > 0) {
+      this.#clearTimer = setTimeout(() => this.#forceFinish('timeout'), this.#clearBufferTimeoutMs);
+    }
+    local
+      .performRpc({
+        destinationIdentity: this.#destination,
+        method: RPC_CLEAR_BUFFER,
+        payload: '',
+        responseTimeout: Math.max(1000, this.#clearBufferTimeoutMs),
+      })
+      .catch((error: unknown) => {
+        this.#logger.warn({ error: String(error) }, 'avatar did not accept clear_buffer');
+        this.#forceFinish('rpc_failed');
+      });
+  }
+
+  #forceFinish(reason: 'timeout' | 'rpc_failed'): void {
+    if (this.#clearTimer === undefined) return;
+    clearTimeout(this.#clearTimer);
+    this.#clearTimer = undefined;
+    if (this.pendingPlayoutSegments <= 0) return;
+    this.#logger.warn(
+      { reason },
+      'avatar did not confirm the interruption; marking the segment finished',
+    );
+    this.#staleReplies++;
+    this.#staleUntil = Date.now() + STALE_REPLY_WINDOW_MS;
+    const position = (this as unknown as UpstreamInternals).pushedDuration;
+    this.onPlaybackFinished({ playbackPosition: position, interrupted: true });
+  }
+
+  #onRemoteFinished(data: RpcInvocationData): string {
+    const event = parsePlaybackFinished(data.payload);
+    if (this.#staleReplies > 0 && Date.now() > this.#staleUntil) this.#staleReplies = 0;
+    if (event.interrupted && this.#staleReplies > 0) {
+      this.#staleReplies--;
+      return 'ok';
+    }
+    if (event.interrupted) {
+      clearTimeout(this.#clearTimer);
+      this.#clearTimer = undefined;
+    }
+    this.onPlaybackFinished(event);
+    return 'ok';
+  }
+}

@@ -1,0 +1,44 @@
+// The Strategy contract: how an avatar session gets its face into the agent's room.
+import type { voice } from '@livekit/agents';
+import type { Room } from '@livekit/rtc-node';
+import type { RunwayClient } from '../api/client.js';
+import type { LiveKitCredentials } from '../livekit/credentials.js';
+import type { ResolvedOptions } from '../options.js';
+
+/** A concrete strategy. @public */
+export type StrategyName = 'integration' | 'livekit' | 'hosted';
+
+/** Everything a strategy needs to start. */
+export interface StrategyContext {
+  client: RunwayClient;
+  options: ResolvedOptions;
+  room: Room;
+  roomName: string;
+  agentSession: voice.AgentSession;
+  agentIdentity: string;
+  /** Resolved lazily: only strategies that mint tokens for the agent's room need them. */
+  livekit: () => LiveKitCredentials;
+  /** Emits an event on the AvatarSession (for relayed Runway data messages). */
+  emit: (event: string, payload: unknown) => void;
+  signal?: AbortSignal;
+}
+
+/** A started avatar: the Runway session, the audio sink for the agent, and how to end it. */
+export interface ActiveAvatar {
+  readonly strategy: StrategyName;
+  readonly sessionId: string;
+  /**
+   * The sink for the agent's speech, or `null` when the avatar speaks for itself (hosted: Runway's
+   * character leads the conversation and the agent's own TTS must not be heard).
+   */
+  readonly audioOutput: voice.AudioOutput | null;
+  /** Ends the Runway session and releases what the strategy holds. Never throws; call once. */
+  end(reason: string): Promise<void>;
+}
+
+/** One way of bringing the avatar into the room. */
+export interface Strategy {
+  readonly name: StrategyName;
+  /** Starts a Runway session. A failure after the session was created cancels it before rethrowing. */
+  start(ctx: StrategyContext): Promise<ActiveAvatar>;
+}

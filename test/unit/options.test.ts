@@ -1,0 +1,106 @@
+// Every invalid AvatarSession option fails before any network call, naming the option, the value and what is allowed.
+import { describe, expect, it } from 'vitest';
+import { RunwayOptionError } from '../../src/errors.js';
+import { resolveOptions, suggestPreset } from '../../src/options.js';
+
+const env = { RUNWAYML_API_SECRET: 'key_test' } as NodeJS.ProcessEnv;
+const ok = { presetId: 'cat-character' } as const;
+
+function optionError(fn: () => unknown): RunwayOptionError {
+  try {
+    fn();
+  } catch (error) {
+    expect(RunwayOptionError.is(error)).toBe(true);
+    return error as RunwayOptionError;
+  }
+  throw new Error('expected a RunwayOptionError');
+}
+
+describe('resolveOptions', () => {
+  it('resolves defaults and env fallbacks', () => {
+    const r = resolveOptions(ok, env);
+    expect(r.avatar).toEqual({ type: 'runway-preset', presetId: 'cat-character' });
+    expect(r.apiKey).toBe('key_test');
+    expect(r.apiUrl).toBe('https://api.dev.runwayml.com');
+    expect(r.avatarIdentity).toBe('runway-avatar-agent');
+    expect(r.avatarName).toBe('runway-avatar-agent');
+    expect(r.strategy).toBe('auto');
+    expect(r.clearBufferTimeoutMs).toBe(2000);
+    expect(r.connOptions).toEqual({ maxRetry: 3, retryIntervalMs: 2000, timeoutMs: 10000 });
+    expect(Object.isFrozen(r)).toBe(true);
+  });
+
+  it('prefers explicit options over the environment', () => {
+    const r = resolveOptions(
+      { ...ok, apiKey: 'key_x', apiUrl: 'http://127.0.0.1:9/', avatarParticipantIdentity: 'face' },
+      { ...env, RUNWAYML_BASE_URL: 'https://elsewhere.example' },
+    );
+    expect(r.apiKey).toBe('key_x');
+    expect(r.apiUrl).toBe('http://127.0.0.1:9/');
+    expect(r.avatarName).toBe('face');
+  });
+
+  it('reads RUNWAYML_BASE_URL', () => {
+    expect(resolveOptions(ok, { ...env, RUNWAYML_BASE_URL: 'https://x.example' }).apiUrl).toBe(
+      'https://x.example',
+    );
+  });
+
+  it('accepts a custom avatar UUID v4', () => {
+    const avatarId = '3f2b8c1e-5d4a-4b6f-9c2d-1e0f7a8b9c0d';
+    expect(resolveOptions({ avatarId }, env).avatar).toEqual({ type: 'custom', avatarId });
+  });
+
+  it.each([
+    [{}, 'avatarId/presetId', /exactly one of avatarId .* and presetId/],
+    [
+      { presetId: 'cat-character', avatarId: '3f2b8c1e-5d4a-4b6f-9c2d-1e0f7a8b9c0d' },
+      'avatarId/presetId',
+      /received "both"/,
+    ],
+    [{ avatarId: 'not-a-uuid' }, 'avatarId', /received "not-a-uuid".*UUID v4/],
+    [{ avatarId: '3f2b8c1e-5d4a-1b6f-9c2d-1e0f7a8b9c0d' }, 'avatarId', /UUID v4/],
+    [{ presetId: 'dog-character' }, 'presetId', /one of game-character, .*cooking-teacher/],
+    [
+      { ...ok, maxDuration: 9 },
+      'maxDuration',
+      /received 9; expected an integer number of seconds from 10 to 1800/,
+    ],
+    [{ ...ok, maxDuration: 1801 }, 'maxDuration', /received 1801/],
+    [{ ...ok, maxDuration: 30.5 }, 'maxDuration', /received 30.5/],
+    [{ ...ok, maxDuration: '60' }, 'maxDuration', /received "60"/],
+    [{ ...ok, personality: '' }, 'personality', /1..10000 characters/],
+    [{ ...ok, personality: 'x'.repeat(10_001) }, 'personality', /a string of 10001 characters/],
+    [{ ...ok, startScript: 'x'.repeat(2001) }, 'startScript', /1..2000 characters/],
+    [{ ...ok, strategy: 'magic' }, 'strategy', /one of auto, integration, livekit, hosted/],
+    [{ ...ok, clearBufferTimeoutMs: -1 }, 'clearBufferTimeoutMs', /milliseconds >= 0/],
+    [{ ...ok, connOptions: { maxRetry: -1 } }, 'connOptions.maxRetry', /integer >= 0/],
+    [{ ...ok, connOptions: { timeoutMs: 0 } }, 'connOptions.timeoutMs', /integer >= 1/],
+    [{ ...ok, avatarParticipantIdentity: 'x'.repeat(300) }, 'avatarParticipantIdentity', /1..256/],
+  ])('rejects %j', (opts, option, message) => {
+    const error = optionError(() => resolveOptions(opts as never, env));
+    expect(error.option).toBe(option);
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain(option.split('/')[0]);
+  });
+
+  it('requires an API key and says where it comes from', () => {
+    const error = optionError(() => resolveOptions(ok, {}));
+    expect(error.option).toBe('apiKey');
+    expect(error.message).toContain('RUNWAYML_API_SECRET');
+  });
+
+  it('never echoes a long secret-like value', () => {
+    const error = optionError(() =>
+      resolveOptions({ ...ok, personality: 'k'.repeat(20_000) }, env),
+    );
+    expect(error.message).not.toContain('kkkkkkkkkk');
+  });
+
+  it('suggests the closest preset for a near miss', () => {
+    const error = optionError(() => resolveOptions({ presetId: 'cat_charcter' }, env));
+    expect(error.message).toContain('Did you mean "cat-character"?');
+    expect(suggestPreset('Tennis Coach')).toBe('tennis-coach');
+    expect(suggestPreset('completely unrelated words')).toBeUndefined();
+  });
+});
