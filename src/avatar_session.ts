@@ -117,7 +117,8 @@ export class AvatarSession extends voice.AvatarSession {
       }
       this.#active = active;
       agentSession.on(voice.AgentSessionEventTypes.Close, this.#onSessionClose);
-      if (this.#active.audioOutput) agentSession.output.audio = this.#active.audioOutput;
+      agentSession.output.audio = active.audioOutput;
+      if (active.mutesAgent) agentSession.output.setAudioEnabled(false);
     } catch (error) {
       if (this.#active) await this.#end('start failed');
       await this._rollbackStart();

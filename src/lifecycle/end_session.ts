@@ -1,4 +1,4 @@
-// Ending a bring-your-own-room session: END_CALL in the room (ends COMPLETED), else DELETE (CANCELLED).
+// Ending a Runway session: END_CALL to its worker in the room (ends COMPLETED), else DELETE (CANCELLED).
 import { type Room, RoomEvent } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
 import { log, PII } from '../log.js';
@@ -8,9 +8,11 @@ const END_CALL = new TextEncoder().encode(JSON.stringify({ type: 'END_CALL' }));
 /** How a session was ended. */
 export type EndOutcome = 'end_call' | 'cancelled' | 'gone' | 'failed';
 
-/** Input of {@link endByoSession}. */
+/** Input of {@link endSession}. */
 export interface EndSessionInput {
+  /** The room where Runway's worker is (the agent's room, or Runway's own room when hosted). */
   room: Room;
+  /** The worker's identity in that room. */
   avatarIdentity: string;
   sessionId: string;
   client: RunwayClient;
@@ -40,7 +42,7 @@ function waitForLeave(room: Room, identity: string, timeoutMs: number): Promise<
  * leave; when the room is gone, the avatar absent, the packet fails or the avatar stays, DELETEs the
  * session. Failures are logged, never thrown.
  */
-export async function endByoSession(input: EndSessionInput): Promise<EndOutcome> {
+export async function endSession(input: EndSessionInput): Promise<EndOutcome> {
   const logger = log();
   const { room, avatarIdentity, sessionId } = input;
   if (room.isConnected && room.localParticipant && room.remoteParticipants.has(avatarIdentity)) {

@@ -1,6 +1,6 @@
 // Bring-your-own-room: Runway's worker joins the agent's room and lip-syncs the agent's TTS audio.
 import { TrackKind } from '@livekit/rtc-node';
-import { endByoSession } from '../lifecycle/end_session.js';
+import { endSession } from '../lifecycle/end_session.js';
 import { RunwayAudioOutput } from '../livekit/audio_output.js';
 import { assertReachableByRunway } from '../livekit/credentials.js';
 import { mintAvatarToken } from '../livekit/token.js';
@@ -49,8 +49,9 @@ export class ByoRoomStrategy implements Strategy {
       strategy: this.name,
       sessionId: id,
       audioOutput,
+      mutesAgent: false,
       end: async () => {
-        await endByoSession({
+        await endSession({
           room: ctx.room,
           avatarIdentity: options.avatarIdentity,
           sessionId: id,

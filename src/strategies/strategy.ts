@@ -4,6 +4,7 @@ import type { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
 import type { LiveKitCredentials } from '../livekit/credentials.js';
 import type { ResolvedOptions } from '../options.js';
+import type { MediaBridge } from './bridge.js';
 
 /** A concrete strategy. @public */
 export type StrategyName = 'integration' | 'livekit' | 'hosted';
@@ -27,11 +28,15 @@ export interface StrategyContext {
 export interface ActiveAvatar {
   readonly strategy: StrategyName;
   readonly sessionId: string;
+  /** The sink for the agent's speech. */
+  readonly audioOutput: voice.AudioOutput;
   /**
-   * The sink for the agent's speech, or `null` when the avatar speaks for itself (hosted: Runway's
-   * character leads the conversation and the agent's own TTS must not be heard).
+   * True when the avatar speaks for itself (hosted: Runway's character leads the conversation), so the
+   * agent's own speech must not be heard: its audio output is disabled.
    */
-  readonly audioOutput: voice.AudioOutput | null;
+  readonly mutesAgent: boolean;
+  /** The hosted media bridge, when there is one (stats for benchmarks and tests). */
+  readonly bridge?: MediaBridge;
   /** Ends the Runway session and releases what the strategy holds. Never throws; call once. */
   end(reason: string): Promise<void>;
 }

@@ -31,7 +31,13 @@ function fakeStrategies(behaviour: Partial<Record<StrategyName, Error>>) {
       calls.push(name);
       const error = behaviour[name];
       if (error) throw error;
-      return { strategy: name, sessionId: `s-${name}`, audioOutput: null, end: async () => {} };
+      return {
+        strategy: name,
+        sessionId: `s-${name}`,
+        audioOutput: null as never,
+        mutesAgent: false,
+        end: async () => {},
+      };
     },
   });
   return {

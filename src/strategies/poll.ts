@@ -1,0 +1,124 @@
+// Adaptive READY poller for hosted sessions: dense polls around the expected provisioning time, a budget
+// of about 2 requests per second overall, and a clear error for FAILED, CANCELLED, expiry and timeout.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunwayClient } from '../api/client.js';
+import type { RealtimeSession } from '../api/types.js';
+import { RunwayAvatarError } from '../errors.js';
+
+/** Poll interval inside the window where READY is expected, ms. */
+export const DENSE_INTERVAL_MS = 100;
+/** Longest interval between polls, ms (the interval Runway's own client uses). */
+export const MAX_INTERVAL_MS = 1000;
+/** Average request rate the poller stays under, per second, counted from the create. */
+export const MAX_RATE_PER_S = 2;
+
+/** Provisioning times (create → READY) seen per API base URL, newest last; seeds the expected window. */
+const history = new Map<string, number[]>();
+const HISTORY_SIZE = 8;
+/**
+ * Before any session was seen: Runway's observed provisioning is about 1.5–2 s (runway-api.md §4). The
+ * request budget affords about 4 dense polls there, so the prior centres on the typical 2 s.
+ */
+const PRIOR_WINDOW: [number, number] = [1600, 2100];
+
+/** Window [from, to] (ms since create) where READY is expected for this API. */
+export function expectedWindow(baseUrl: string): [number, number] {
+  const seen = history.get(baseUrl);
+  if (!seen?.length) return PRIOR_WINDOW;
+  return [Math.max(0, Math.min(...seen) - 150), Math.max(...seen) + 150];
+}
+
+/** Remembers how long a session took to become READY. */
+export function recordProvisioning(baseUrl: string, ms: number): void {
+  const seen = history.get(baseUrl) ?? [];
+  seen.push(ms);
+  if (seen.length > HISTORY_SIZE) seen.shift();
+  history.set(baseUrl, seen);
+}
+
+/** Forgets learnt provisioning times (tests). */
+export function resetProvisioningHistory(): void {
+  history.clear();
+}
+
+/**
+ * Delay before the next poll. Pure. `elapsedMs` since the create; `polls` made so far. Before the
+ * window: wait for it; inside: every {@link DENSE_INTERVAL_MS}; after: back off to {@link MAX_INTERVAL_MS}.
+ * Never faster than the budget: the n-th poll is sent no earlier than n / MAX_RATE_PER_S seconds.
+ */
+export function nextPollDelay(elapsedMs: number, polls: number, window: [number, number]): number {
+  const [from, to] = window;
+  let delay: number;
+  if (elapsedMs < from) delay = from - elapsedMs;
+  else if (elapsedMs <= to) delay = DENSE_INTERVAL_MS;
+  else delay = Math.min(MAX_INTERVAL_MS, Math.max(DENSE_INTERVAL_MS * 2, (elapsedMs - to) / 2));
+  const budgetAt = ((polls + 1) / MAX_RATE_PER_S) * 1000; // earliest time the next poll fits the budget
+  return Math.max(delay, budgetAt - elapsedMs, 0);
+}
+
+/** Options of {@link pollUntilReady}. */
+export interface PollOptions {
+  /** Give up after this long since `createdAtMs`, ms. */
+  timeoutMs: number;
+  /** `Date.now()` when the create was sent. */
+  createdAtMs: number;
+  signal?: AbortSignal;
+  /** Called after every poll (benchmarks count requests). */
+  onPoll?: (session: RealtimeSession) => void;
+}
+
+/** A READY session: the key for consume and when it expires. */
+export type ReadySession = Extract<RealtimeSession, { status: 'READY' }>;
+
+/** Polls until READY; throws {@link RunwayAvatarError} on FAILED, CANCELLED, COMPLETED, expiry or timeout. */
+export async function pollUntilReady(
+  client: RunwayClient,
+  sessionId: string,
+  opts: PollOptions,
+): Promise<ReadySession> {
+  const window = expectedWindow(client.baseUrl);
+  let polls = 0;
+  for (;;) {
+    const elapsed = Date.now() - opts.createdAtMs;
+    if (elapsed > opts.timeoutMs) {
+      throw new RunwayAvatarError(
+        'READY_TIMEOUT',
+        `Runway session did not become READY within ${opts.timeoutMs} ms`,
+        { sessionId },
+      );
+    }
+    const delay = Math.min(nextPollDelay(elapsed, polls, window), opts.timeoutMs - elapsed + 1);
+    if (delay > 0) await sleep(delay, undefined, { signal: opts.signal });
+    const session = await client.retrieveSession(sessionId, { signal: opts.signal });
+    polls++;
+    opts.onPoll?.(session);
+    switch (session.status) {
+      case 'NOT_READY':
+        continue;
+      case 'READY':
+        if (Date.parse(session.expiresAt) <= Date.now()) {
+          throw new RunwayAvatarError(
+            'READY_EXPIRED',
+            'Runway session credentials expired before they could be used',
+            {
+              sessionId,
+            },
+          );
+        }
+        recordProvisioning(client.baseUrl, Date.now() - opts.createdAtMs);
+        return session;
+      case 'FAILED':
+        throw new RunwayAvatarError(
+          'SESSION_FAILED',
+          `Runway session failed before it was ready: ${session.failureCode} (${session.failure})`,
+          { sessionId, failureCode: session.failureCode },
+        );
+      default:
+        throw new RunwayAvatarError(
+          'SESSION_ENDED',
+          `Runway session is ${session.status} before it was ready`,
+          { sessionId },
+        );
+    }
+  }
+}

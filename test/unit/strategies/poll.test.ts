@@ -1,0 +1,58 @@
+// The READY poll schedule: dense inside the expected window, within the request budget, learning from history.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DENSE_INTERVAL_MS,
+  expectedWindow,
+  MAX_INTERVAL_MS,
+  MAX_RATE_PER_S,
+  nextPollDelay,
+  recordProvisioning,
+  resetProvisioningHistory,
+} from '../../../src/strategies/poll.js';
+
+/** Simulates the schedule for a session that becomes READY at `readyAt`: polls made and detection delay. */
+function simulate(readyAt: number, window: [number, number]) {
+  let t = 0;
+  let polls = 0;
+  for (;;) {
+    t += nextPollDelay(t, polls, window);
+    polls++;
+    if (t >= readyAt) return { polls, delay: t - readyAt, at: t };
+  }
+}
+
+afterEach(() => resetProvisioningHistory());
+
+describe('nextPollDelay', () => {
+  it('waits for the window, then polls densely, then backs off', () => {
+    expect(nextPollDelay(0, 0, [1400, 2200])).toBe(1400);
+    expect(nextPollDelay(0, 0, [100, 200])).toBe(500); // budget: first poll no earlier than 0.5 s
+    expect(nextPollDelay(1500, 1, [1400, 2200])).toBe(DENSE_INTERVAL_MS);
+    expect(nextPollDelay(1500, 3, [1400, 2200])).toBe(500); // 4th poll not before 2 s
+    expect(nextPollDelay(6000, 5, [1400, 2200])).toBe(MAX_INTERVAL_MS);
+  });
+
+  it.each([1500, 1700, 1800, 1900, 2000])(
+    'notices READY at %i ms within ~100 ms at ≤ 2 req/s',
+    (readyAt) => {
+      const r = simulate(readyAt, expectedWindow('fresh'));
+      expect(r.delay).toBeLessThanOrEqual(DENSE_INTERVAL_MS + 50);
+      expect(r.polls / (r.at / 1000)).toBeLessThanOrEqual(MAX_RATE_PER_S + 1e-9);
+    },
+  );
+
+  it('never exceeds the budget even when READY comes late', () => {
+    const r = simulate(9000, expectedWindow('fresh'));
+    expect(r.polls / (r.at / 1000)).toBeLessThanOrEqual(MAX_RATE_PER_S + 1e-9);
+    expect(r.delay).toBeLessThanOrEqual(MAX_INTERVAL_MS);
+  });
+
+  it('narrows the window from observed provisioning times', () => {
+    expect(expectedWindow('u')).toEqual([1600, 2100]);
+    recordProvisioning('u', 2000);
+    recordProvisioning('u', 2100);
+    expect(expectedWindow('u')).toEqual([1850, 2250]);
+    const r = simulate(2050, expectedWindow('u'));
+    expect(r.polls).toBeLessThanOrEqual(4);
+  });
+});
