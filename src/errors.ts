@@ -100,8 +100,8 @@ export class RunwayConnectionError extends APIConnectionError {
 /** A Runway API request ran past its total timeout. @public */
 export class RunwayTimeoutError extends APITimeoutError {
   readonly code = 'RUNWAY_TIMEOUT';
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super({ message, options: { retryable: true } });
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super({ message, options: { retryable: options.retryable ?? true } });
     this.name = 'RunwayTimeoutError';
     if (options.cause !== undefined) this.cause = options.cause;
     defineBrand(this, TIMEOUT_ERROR);
