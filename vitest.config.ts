@@ -1,23 +1,30 @@
-// Test projects: `fast` (unit, API client and emulator over loopback sockets) and `e2e` (real livekit-server).
+// Test projects: `fast` (unit and API client over loopback sockets), `emulator` (Runway's side: no
+// @livekit/agents, so no logger setup to pay for) and `e2e` (real livekit-server).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    setupFiles: ['./test/setup/logger.ts'],
     projects: [
       {
-        extends: true,
         test: {
-          name: 'fast',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          name: 'emulator',
+          include: ['test/emulator/**/*.test.ts'],
           testTimeout: 15_000,
         },
       },
       {
-        extends: true,
+        test: {
+          name: 'fast',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', 'test/emulator/**'],
+          setupFiles: ['./test/setup/logger.ts'],
+          testTimeout: 15_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
+          setupFiles: ['./test/setup/logger.ts'],
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['./test/setup/livekit_server.ts'],
           testTimeout: 90_000,

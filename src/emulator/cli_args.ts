@@ -1,0 +1,113 @@
+// Parsing of the runway-emulator command line (node:util parseArgs) and its --help text.
+import { parseArgs } from 'node:util';
+import { checkMode, EMULATOR_DEFAULTS } from './config.js';
+import { FAULT_GRAMMAR, parseFaultFlag } from './faults.js';
+import type { EmulatorOptions } from './types.js';
+
+/** The `runway-emulator --help` text. @public */
+export const CLI_HELP = `runway-emulator: a local emulator of Runway's realtime-sessions API (gwm1_avatars)
+
+Usage: runway-emulator [options]
+
+  --port N                   TCP port (default 0: an ephemeral port)
+  --host ADDR                bind address (default 127.0.0.1)
+  --mode MODE                hosted-only | legacy-livekit | integration (default integration)
+  --api-key KEY              API key to accept (default: a generated key_… printed at start)
+  --provisioning-ms N        NOT_READY → READY delay (default ${EMULATOR_DEFAULTS.provisioningMs})
+  --queued-ms N              how long queued: true shows (default ${EMULATOR_DEFAULTS.queuedMs})
+  --ready-lifetime-ms N      READY credentials lifetime (default ${EMULATOR_DEFAULTS.readyLifetimeMs})
+  --join-window-ms N         time for the first participant (default ${EMULATOR_DEFAULTS.joinWindowMs})
+  --hard-cap-ms N            effective RUNNING cap (default ${EMULATOR_DEFAULTS.hardCapMs})
+  --second-consume-status N  status of a second consume (default ${EMULATOR_DEFAULTS.secondConsumeStatus})
+  --delete-terminal-status N 204 or 404 for DELETE on an ended session (default ${EMULATOR_DEFAULTS.deleteTerminalStatus})
+  --consume-requires-content-type   400 on consume without Content-Type: application/json
+  --strict-urls              refuse ws://, http://, localhost and private LiveKit URLs, as Runway does
+  --livekit-url URL          LiveKit server for hosted sessions (consume returns real tokens)
+  --livekit-api-key KEY      its API key
+  --livekit-api-secret SECRET  its API secret
+  --quiet                    do not log requests
+  -h, --help                 this help
+  ${FAULT_GRAMMAR.split('\n').join('\n  ')}
+
+Exit status: 0 after SIGINT/SIGTERM, 2 on a bad flag.`;
+
+/** Result of {@link parseCli}. */
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'run'; options: EmulatorOptions; quiet: boolean };
+
+const int = (flag: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value))
+    throw new Error(`--${flag} expects a non-negative integer, got '${value}'`);
+  return Number(value);
+};
+
+/** Parses argv (without node and script); throws an Error with a one-line message on a bad flag. */
+export function parseCli(argv: string[]): CliCommand {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      mode: { type: 'string' },
+      'api-key': { type: 'string' },
+      'provisioning-ms': { type: 'string' },
+      'queued-ms': { type: 'string' },
+      'ready-lifetime-ms': { type: 'string' },
+      'join-window-ms': { type: 'string' },
+      'hard-cap-ms': { type: 'string' },
+      'second-consume-status': { type: 'string' },
+      'delete-terminal-status': { type: 'string' },
+      'consume-requires-content-type': { type: 'boolean' },
+      'strict-urls': { type: 'boolean' },
+      'livekit-url': { type: 'string' },
+      'livekit-api-key': { type: 'string' },
+      'livekit-api-secret': { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+    },
+  });
+  if (values.help) return { kind: 'help' };
+  const lk = [values['livekit-url'], values['livekit-api-key'], values['livekit-api-secret']];
+  const lkCount = lk.filter((v) => v !== undefined).length;
+  if (lkCount !== 0 && lkCount !== 3) {
+    throw new Error('--livekit-url, --livekit-api-key and --livekit-api-secret go together');
+  }
+  const del = int('delete-terminal-status', values['delete-terminal-status']);
+  if (del !== undefined && del !== 204 && del !== 404) {
+    throw new Error(`--delete-terminal-status expects 204 or 404, got ${del}`);
+  }
+  const options: EmulatorOptions = {
+    port: int('port', values.port),
+    host: values.host,
+    mode: values.mode === undefined ? undefined : checkMode(values.mode),
+    apiKey: values['api-key'],
+    provisioningMs: int('provisioning-ms', values['provisioning-ms']),
+    queuedMs: int('queued-ms', values['queued-ms']),
+    readyLifetimeMs: int('ready-lifetime-ms', values['ready-lifetime-ms']),
+    joinWindowMs: int('join-window-ms', values['join-window-ms']),
+    hardCapMs: int('hard-cap-ms', values['hard-cap-ms']),
+    secondConsumeStatus: int('second-consume-status', values['second-consume-status']),
+    deleteTerminalStatus: del as 204 | 404 | undefined,
+    consumeRequiresContentType: values['consume-requires-content-type'],
+    allowInsecureLiveKitUrls: values['strict-urls'] ? false : undefined,
+    faults: (values.fault ?? []).map(parseFaultFlag),
+    ...(lkCount === 3
+      ? {
+          livekit: {
+            url: values['livekit-url'] as string,
+            apiKey: values['livekit-api-key'] as string,
+            apiSecret: values['livekit-api-secret'] as string,
+          },
+        }
+      : {}),
+  };
+  for (const key of Object.keys(options) as (keyof EmulatorOptions)[]) {
+    if (options[key] === undefined) delete options[key];
+  }
+  return { kind: 'run', options, quiet: values.quiet ?? false };
+}
