@@ -1,0 +1,78 @@
+// `npm test` runner: vitest for every project, with the real-server e2e suite inside a private network namespace.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureLiveKitServerBinary, REPO_ROOT } from './lib/livekit_server.js';
+import { canUsePrivateNetns, privateNetnsCommand } from './lib/netns.js';
+
+/*
+ * Environment:
+ *   E2E=0          run only the `fast` project; the run then says the e2e suite did NOT run.
+ *   E2E_NETNS=0    run vitest on the host network instead of a private network namespace.
+ *                  (Traffic still targets 127.0.0.1 only, but libwebrtc binds the host's interface
+ *                  addresses for its ICE candidates and probes routes to public resolvers.)
+ * Extra arguments are passed to `vitest run`.
+ */
+
+const vitestBin = join(REPO_ROOT, 'node_modules', '.bin', 'vitest');
+const extraArgs = process.argv.slice(2);
+
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> =>
+  new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
+    // Ctrl-C reaches vitest through the process group; TERM/HUP are forwarded.
+    const onInt = () => {};
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onTerm = forward('SIGTERM');
+    const onHup = forward('SIGHUP');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', onHup);
+    child.on('error', (err) => {
+      process.stderr.write(`run_tests: cannot start ${cmd}: ${err.message}\n`);
+      done(1);
+    });
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
+      done(code ?? (signal ? 128 + 15 : 1));
+    });
+  });
+
+async function main(): Promise<number> {
+  if (process.env['E2E'] === '0') {
+    const code = await run(vitestBin, ['run', '--project', 'fast', ...extraArgs], process.env);
+    process.stdout.write('\nrun_tests: the e2e suite did NOT run (E2E=0).\n');
+    return code;
+  }
+
+  // Provide the server first, so a failed build explains itself before vitest starts.
+  try {
+    await ensureLiveKitServerBinary();
+  } catch (err) {
+    process.stderr.write(`run_tests: ${(err as Error).message}\n`);
+    return 1;
+  }
+
+  const vitestArgs = ['run', ...extraArgs];
+  if (process.env['E2E_NETNS'] === '0') {
+    process.stderr.write('run_tests: E2E_NETNS=0: running on the host network.\n');
+    return run(vitestBin, vitestArgs, process.env);
+  }
+  const probe = await canUsePrivateNetns();
+  if (!probe.ok) {
+    process.stderr.write(
+      `run_tests: cannot create a private network namespace (${probe.reason}).\n` +
+        'It needs root, or unprivileged user namespaces, plus `unshare` (util-linux) and `ip` (iproute2).\n' +
+        'Set E2E_NETNS=0 to run on the host network, or E2E=0 to skip the e2e suite.\n',
+    );
+    return 1;
+  }
+  process.stderr.write(
+    'run_tests: running vitest in a private network namespace (lo + veth only).\n',
+  );
+  const wrapped = await privateNetnsCommand(vitestBin, vitestArgs);
+  return run(wrapped.cmd, wrapped.args, wrapped.env);
+}
+
+process.exitCode = await main();
