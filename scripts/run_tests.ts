@@ -6,7 +6,7 @@ import { canUsePrivateNetns, privateNetnsCommand } from './lib/netns.js';
 
 /*
  * Environment:
- *   E2E=0          run only the `fast` project; the run then says the e2e suite did NOT run.
+ *   E2E=0          run only the `fast` and `emulator` projects; the run then says the e2e suite did NOT run.
  *   E2E_NETNS=0    run vitest on the host network instead of a private network namespace.
  *                  (Traffic still targets 127.0.0.1 only, but libwebrtc binds the host's interface
  *                  addresses for its ICE candidates and probes routes to public resolvers.)
@@ -41,7 +41,7 @@ const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<numbe
 
 async function main(): Promise<number> {
   if (process.env['E2E'] === '0') {
-    const code = await run(vitestBin, ['run', '--project', 'fast', ...extraArgs], process.env);
+    const code = await run(vitestBin, ['run', '--project', 'fast', '--project', 'emulator', ...extraArgs], process.env);
     process.stdout.write('\nrun_tests: the e2e suite did NOT run (E2E=0).\n');
     return code;
   }
