@@ -1,5 +1,6 @@
 // `npm test` runner: vitest for every project, with the real-server e2e suite inside a private network namespace.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureLiveKitServerBinary, REPO_ROOT } from './lib/livekit_server.js';
 import { canUsePrivateNetns, privateNetnsCommand } from './lib/netns.js';
@@ -14,7 +15,31 @@ import { canUsePrivateNetns, privateNetnsCommand } from './lib/netns.js';
  */
 
 const vitestBin = join(REPO_ROOT, 'node_modules', '.bin', 'vitest');
-const extraArgs = process.argv.slice(2);
+/** vitest's JSON report, read afterwards for the closing `N passed, N failed` line. */
+const reportFile = join(REPO_ROOT, '.cache', 'vitest-report.json');
+const extraArgs = [
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${reportFile}`,
+  ...process.argv.slice(2),
+];
+
+/** Prints the plain closing line (`N passed, N failed, N skipped`) from vitest's JSON report. */
+function printSummary(note = ''): void {
+  try {
+    const r = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
+    process.stdout.write(
+      `\n${note}${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped\n`,
+    );
+  } catch {
+    process.stdout.write('\nrun_tests: no test report was written (vitest did not finish).\n');
+  }
+}
 
 const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> =>
   new Promise((done) => {
@@ -40,9 +65,16 @@ const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<numbe
   });
 
 async function main(): Promise<number> {
+  mkdirSync(join(REPO_ROOT, '.cache'), { recursive: true });
+  rmSync(reportFile, { force: true });
   if (process.env['E2E'] === '0') {
-    const code = await run(vitestBin, ['run', '--project', 'fast', '--project', 'emulator', ...extraArgs], process.env);
+    const code = await run(
+      vitestBin,
+      ['run', '--project', 'fast', '--project', 'emulator', ...extraArgs],
+      process.env,
+    );
     process.stdout.write('\nrun_tests: the e2e suite did NOT run (E2E=0).\n');
+    printSummary('tests: ');
     return code;
   }
 
@@ -57,7 +89,9 @@ async function main(): Promise<number> {
   const vitestArgs = ['run', ...extraArgs];
   if (process.env['E2E_NETNS'] === '0') {
     process.stderr.write('run_tests: E2E_NETNS=0: running on the host network.\n');
-    return run(vitestBin, vitestArgs, process.env);
+    const code = await run(vitestBin, vitestArgs, process.env);
+    printSummary('tests: ');
+    return code;
   }
   const probe = await canUsePrivateNetns();
   if (!probe.ok) {
@@ -72,7 +106,9 @@ async function main(): Promise<number> {
     'run_tests: running vitest in a private network namespace (lo + veth only).\n',
   );
   const wrapped = await privateNetnsCommand(vitestBin, vitestArgs);
-  return run(wrapped.cmd, wrapped.args, wrapped.env);
+  const code = await run(wrapped.cmd, wrapped.args, wrapped.env);
+  printSummary('tests: ');
+  return code;
 }
 
 process.exitCode = await main();
