@@ -25,6 +25,8 @@ Usage: runway-emulator [options]
   --livekit-url URL          LiveKit server for hosted sessions (consume returns real tokens)
   --livekit-api-key KEY      its API key
   --livekit-api-secret SECRET  its API secret
+  --no-worker                don't run the emulated avatar worker in LiveKit rooms (sessions then
+                             move only when a test marks them)
   --quiet                    do not log requests
   -h, --help                 this help
   ${FAULT_GRAMMAR.split('\n').join('\n  ')}
@@ -69,6 +71,7 @@ export function parseCli(argv: string[]): CliCommand {
       'livekit-api-secret': { type: 'string' },
       fault: { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
+      'no-worker': { type: 'boolean' },
     },
   });
   if (values.help) return { kind: 'help' };
@@ -96,6 +99,7 @@ export function parseCli(argv: string[]): CliCommand {
     consumeRequiresContentType: values['consume-requires-content-type'],
     allowInsecureLiveKitUrls: values['strict-urls'] ? false : undefined,
     faults: (values.fault ?? []).map(parseFaultFlag),
+    worker: !values['no-worker'],
     ...(lkCount === 3
       ? {
           livekit: {

@@ -18,7 +18,13 @@ export interface RunningEmulator extends Emulator {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const config = resolveOptions(options);
-  const emulator = new Emulator(config, options.driver);
+  let driver = options.driver;
+  if (!driver && options.worker) {
+    // Loaded only on demand: the HTTP emulator alone needs no native WebRTC.
+    const { createLiveKitWorkerDriver } = await import('./worker/livekit_driver.js');
+    driver = createLiveKitWorkerDriver(options.worker === true ? {} : options.worker);
+  }
+  const emulator = new Emulator(config, driver);
   for (const fault of options.faults ?? []) emulator.faults.add(fault);
   const server = await listen(emulator, config.host, config.port);
   return Object.assign(emulator, { close: () => server.close() });
@@ -63,3 +69,4 @@ export {
   INSECURE_URL_MESSAGE,
   validateCreateBody,
 } from './validation.js';
+export type { LiveKitWorkerDriver, LiveKitWorkerDriverOptions } from './worker/livekit_driver.js';

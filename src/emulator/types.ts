@@ -1,6 +1,8 @@
 // Public types of the Runway emulator: modes, routes, statuses, options, session snapshots, request log.
+
 import type { WorkerDriver } from './driver.js';
 import type { FaultSpec } from './faults.js';
+import type { LiveKitWorkerDriverOptions } from './worker/livekit_driver.js';
 
 /**
  * Which request shapes `POST /v1/realtime_sessions` accepts.
@@ -100,6 +102,12 @@ export interface EmulatorOptions {
   livekit?: EmulatorLiveKitOptions;
   /** Avatar worker seam; without it sessions move only through the control hooks. */
   driver?: WorkerDriver;
+  /**
+   * Run the emulated avatar worker in real LiveKit rooms (loads `@livekit/rtc-node`): bring-your-own-room
+   * sessions join the room named in the create body, hosted sessions a room on `livekit`. Ignored when
+   * `driver` is given. Default false (the CLI turns it on; `--no-worker` turns it off).
+   */
+  worker?: boolean | LiveKitWorkerDriverOptions;
   /** Fault scripts installed at start. */
   faults?: FaultSpec[];
   /** Oldest request log entries are dropped beyond this many; default 10 000. */

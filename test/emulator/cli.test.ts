@@ -139,9 +139,12 @@ describe('parseCli', () => {
           { route: '*', kind: 'latency', delayMs: 5, times: 1 },
         ],
         livekit: { url: 'ws://127.0.0.1:7880', apiKey: 'k', apiSecret: 's' },
+        worker: true,
       },
     });
     expect(parseCli(['-h'])).toEqual({ kind: 'help' });
+    const noWorker = parseCli(['--no-worker']);
+    expect(noWorker.kind === 'run' && noWorker.options.worker).toBe(false);
   });
 
   it.for([

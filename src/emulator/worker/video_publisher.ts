@@ -1,0 +1,75 @@
+// Publishes the worker's synthetic camera: frames carrying a counter and the audible level, at a fixed rate.
+import { VideoBufferType, VideoFrame, VideoSource } from '@livekit/rtc-node';
+import { allocateI420, encodeFrame } from './frame_code.js';
+
+/** Options of {@link CodedVideo}. */
+export interface CodedVideoOptions {
+  width: number;
+  height: number;
+  fps: number;
+  /** Level (0..1) to draw into the next frame: the audio heard right now. */
+  level: () => number;
+}
+
+/**
+ * A {@link VideoSource} fed at `fps` by a drift-corrected timer with frames drawn by
+ * {@link encodeFrame}. A frame's counter is its time slot (`fps` slots per second from start), so a
+ * viewer can tell frames the worker skipped from frames lost on the way. One frame buffer, reused.
+ */
+export class CodedVideo {
+  readonly source: VideoSource;
+  readonly #opts: CodedVideoOptions;
+  readonly #frame: VideoFrame;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #startMs = 0;
+  #running = false;
+  #slot = 0;
+  /** Frames captured so far. */
+  framesPublished = 0;
+
+  constructor(opts: CodedVideoOptions) {
+    this.#opts = opts;
+    this.source = new VideoSource(opts.width, opts.height);
+    const data = allocateI420(opts.width, opts.height);
+    this.#frame = new VideoFrame(data, opts.width, opts.height, VideoBufferType.I420);
+  }
+
+  /** Starts the frame timer. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#startMs = performance.now();
+    this.#tick();
+  }
+
+  /** Stops the timer (the source stays open until {@link close}). */
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Stops and closes the source. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.source.close();
+  }
+
+  readonly #tick = (): void => {
+    if (!this.#running) return;
+    const periodMs = 1000 / this.#opts.fps;
+    // The counter is the frame's time slot since start; slots missed by a stalled loop are skipped.
+    const slot = Math.max(this.#slot, Math.floor((performance.now() - this.#startMs) / periodMs));
+    encodeFrame(slot, this.#opts.level(), this.#frame);
+    try {
+      this.source.captureFrame(this.#frame);
+      this.framesPublished++;
+    } catch {
+      this.stop();
+      return;
+    }
+    this.#slot = slot + 1;
+    const nextAt = this.#startMs + this.#slot * periodMs;
+    this.#timer = setTimeout(this.#tick, Math.max(0, nextAt - performance.now()));
+  };
+}
