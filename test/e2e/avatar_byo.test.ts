@@ -1,0 +1,129 @@
+// AvatarSession bring-your-own-room end to end: real livekit-server, emulated Runway API and worker,
+// a real AgentSession speaking through the avatar, and a user who sees and hears it.
+import { VideoStream } from '@livekit/rtc-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { toneFrequencyFor } from '../../examples/offline/index.js';
+import { decodeFrame } from '../../src/emulator/worker/frame_code.js';
+import { resetStrategyCache } from '../../src/index.js';
+import {
+  AudioRecorder,
+  startAgentWithAvatar,
+  startEmulatorWithWorker,
+  subscribeToAvatar,
+} from './support/agent_harness.js';
+import { goertzelAmplitude, rms } from './support/audio.js';
+import { waitFor } from './support/wait.js';
+
+const AVATAR = 'runway-avatar-agent';
+
+afterEach(() => resetStrategyCache());
+
+/** Reads frames for `ms` and returns how many arrived and how many carried a decodable frame code. */
+async function sampleVideo(track: import('@livekit/rtc-node').RemoteTrack, ms: number) {
+  const reader = new VideoStream(track).getReader();
+  const start = Date.now();
+  let frames = 0;
+  let decoded = 0;
+  while (Date.now() - start < ms) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    frames++;
+    if (decodeFrame(value.frame)) decoded++;
+  }
+  await reader.cancel().catch(() => {});
+  return { frames, decoded, fps: frames / ((Date.now() - start) / 1000) };
+}
+
+describe('AvatarSession, bring your own room', () => {
+  it('the user sees and hears the avatar speak the agent’s words; closing ends the session COMPLETED', async () => {
+    const { emulator } = await startEmulatorWithWorker();
+    const a = await startAgentWithAvatar(emulator);
+    expect(a.avatar.strategy).toBe('integration');
+    expect(a.avatar.provider).toBe('runway');
+    expect(a.avatar.avatarIdentity).toBe(AVATAR);
+    const sessionId = a.avatar.sessionId!;
+    expect(emulator.session(sessionId)?.via).toBe('integration');
+
+    await a.avatar.waitForJoin({ timeout: 20_000 });
+    const avatarParticipant = a.userRoom.remoteParticipants.get(AVATAR);
+    expect(avatarParticipant?.attributes['lk.publish_on_behalf']).toBe(a.agentIdentity);
+    const tracks = await subscribeToAvatar(a.userRoom, AVATAR);
+
+    const recorder = new AudioRecorder(tracks.audio);
+    const before = recorder.chunks.length;
+    const text = 'Hello there [tone:440][ms:1500]';
+    const handle = a.session.say(text);
+    await handle.waitForPlayout();
+    const heard = recorder.samples(before);
+    recorder.stop();
+    expect(rms(heard)).toBeGreaterThan(0.02);
+    const at440 = goertzelAmplitude(heard, recorder.sampleRate, toneFrequencyFor(text));
+    const at880 = goertzelAmplitude(heard, recorder.sampleRate, 880);
+    expect(at440).toBeGreaterThan(10 * at880);
+
+    const video = await sampleVideo(tracks.video, 2000);
+    expect(video.fps).toBeGreaterThan(15);
+    expect(video.decoded).toBeGreaterThan(video.frames * 0.8);
+
+    expect(emulator.session(sessionId)?.status).toBe('RUNNING');
+    await a.session.close();
+    await emulator.waitForStatus(sessionId, 'COMPLETED', 10_000);
+    expect(emulator.billing().sessionsBilling).toBe(0);
+    // END_CALL ended it: no DELETE was needed.
+    expect(emulator.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
+  });
+
+  it('an interruption clears the avatar’s buffer and the turn finishes within the bound', async () => {
+    const { emulator, events } = await startEmulatorWithWorker();
+    const a = await startAgentWithAvatar(emulator);
+    await a.avatar.waitForJoin({ timeout: 20_000 });
+    const handle = a.session.say('A long speech [tone:500][ms:6000]');
+    await waitFor(
+      () => events.some((e) => e.type === 'segment' || e.type === 'joined') && handle.id !== '',
+      {
+        timeoutMs: 10_000,
+        debugName: 'speech started',
+      },
+    );
+    await new Promise((r) => setTimeout(r, 1200));
+    const interruptedAt = Date.now();
+    handle.interrupt();
+    await handle.waitForPlayout();
+    const took = Date.now() - interruptedAt;
+    expect(handle.interrupted).toBe(true);
+    expect(took).toBeLessThan(2500);
+    await waitFor(() => events.some((e) => e.type === 'clear_buffer'), {
+      timeoutMs: 5000,
+      debugName: 'worker got clear_buffer',
+    });
+  });
+
+  it('falls back to the deprecated livekit key, and a second session pays no detection round trip', async () => {
+    const { emulator } = await startEmulatorWithWorker({ mode: 'legacy-livekit' });
+    const creates = () => emulator.requests.filter((r) => r.route === 'create');
+    const first = await startAgentWithAvatar(emulator);
+    expect(first.avatar.strategy).toBe('livekit');
+    expect(creates().map((r) => r.status)).toEqual([400, 200]);
+    expect(emulator.session(first.avatar.sessionId!)?.via).toBe('livekit');
+
+    const second = await startAgentWithAvatar(emulator);
+    expect(second.avatar.strategy).toBe('livekit');
+    expect(creates().map((r) => r.status)).toEqual([400, 200, 200]);
+    await second.avatar.waitForJoin({ timeout: 20_000 });
+    await subscribeToAvatar(second.userRoom, AVATAR);
+  });
+
+  it('aclose() with the room gone cancels the session through the API', async () => {
+    const { emulator } = await startEmulatorWithWorker();
+    const a = await startAgentWithAvatar(emulator);
+    const sessionId = a.avatar.sessionId!;
+    await a.avatar.waitForJoin({ timeout: 20_000 });
+    await a.agentRoom.disconnect();
+    await a.avatar.aclose();
+    await a.avatar.aclose(); // memoised: no second DELETE
+    const deletes = emulator.requests.filter((r) => r.method === 'DELETE');
+    expect(deletes).toHaveLength(1);
+    expect(emulator.session(sessionId)?.status).toBe('CANCELLED');
+    expect(emulator.billing().sessionsBilling).toBe(0);
+  });
+});

@@ -1,0 +1,180 @@
+// Real-room harness for AvatarSession tests: emulator + worker, an agent room with an AgentSession, a user.
+import { randomUUID } from 'node:crypto';
+import { voice } from '@livekit/agents';
+import { AudioStream, type RemoteTrack, type Room, RoomEvent, TrackKind } from '@livekit/rtc-node';
+import { onTestFinished } from 'vitest';
+import { scriptedLLM, ToneTTS } from '../../../examples/offline/index.js';
+import { type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
+import type { EmulatorOptions } from '../../../src/emulator/types.js';
+import {
+  createLiveKitWorkerDriver,
+  type LiveKitWorkerDriverOptions,
+} from '../../../src/emulator/worker/livekit_driver.js';
+import { AvatarSession, type AvatarSessionOptions } from '../../../src/index.js';
+import { liveKitEnv } from './env.js';
+import { connectParticipant } from './room.js';
+import { mintToken } from './token.js';
+
+/** Every worker/character event seen, in order. */
+export type WorkerEvents = { type: string; sessionId: string; [k: string]: unknown }[];
+
+/** Starts an emulator whose avatar worker joins real rooms; closed when the test ends. */
+export async function startEmulatorWithWorker(
+  options: EmulatorOptions = {},
+  driverOptions: LiveKitWorkerDriverOptions = {},
+): Promise<{ emulator: RunningEmulator; events: WorkerEvents }> {
+  const env = liveKitEnv();
+  const events: WorkerEvents = [];
+  const emulator = await startEmulator({
+    livekit: { url: env.url, apiKey: env.apiKey, apiSecret: env.apiSecret },
+    provisioningMs: 200,
+    queuedMs: 50,
+    ...options,
+    driver: createLiveKitWorkerDriver({
+      ...driverOptions,
+      onEvent: (e) => {
+        events.push(e as unknown as WorkerEvents[number]);
+        driverOptions.onEvent?.(e);
+      },
+    }),
+  });
+  onTestFinished(() => emulator.close());
+  return { emulator, events };
+}
+
+/** An agent in a room with an AgentSession (ToneTTS) and a user participant; cleaned up after the test. */
+export interface AgentRoom {
+  roomName: string;
+  agentRoom: Room;
+  userRoom: Room;
+  session: voice.AgentSession;
+  avatar: AvatarSession;
+  agentIdentity: string;
+}
+
+/** Connects agent + user, builds the AvatarSession and starts it before the AgentSession, as documented. */
+export async function startAgentWithAvatar(
+  emulator: RunningEmulator,
+  avatarOptions: AvatarSessionOptions = {},
+): Promise<AgentRoom> {
+  const env = liveKitEnv();
+  const roomName = `room-${randomUUID().slice(0, 8)}`;
+  const agentIdentity = `agent-${randomUUID().slice(0, 6)}`;
+  // The user first: livekit-server announces non-publishing participants late.
+  const userRoom = await connectParticipant({
+    token: await mintToken({ identity: 'user', room: roomName }),
+  });
+  const agentRoom = await connectParticipant({
+    token: await mintToken({ identity: agentIdentity, room: roomName, kind: 'agent' }),
+  });
+  const session = new voice.AgentSession({
+    llm: scriptedLLM([{ reply: 'Hello from the scripted agent.' }]),
+    tts: new ToneTTS(),
+    vad: null,
+    turnHandling: { turnDetection: null, interruption: { resumeFalseInterruption: false } },
+  });
+  const avatar = new AvatarSession({
+    presetId: 'cat-character',
+    apiKey: emulator.apiKey,
+    apiUrl: emulator.url,
+    ...avatarOptions,
+  });
+  onTestFinished(async () => {
+    await session.close().catch(() => {});
+    await avatar.aclose().catch(() => {});
+  });
+  await avatar.start(session, agentRoom, {
+    livekitUrl: env.url,
+    livekitApiKey: env.apiKey,
+    livekitApiSecret: env.apiSecret,
+  });
+  await session.start({
+    agent: new voice.Agent({ instructions: 'test' }),
+    room: agentRoom,
+    inputOptions: { audioEnabled: false },
+  });
+  return { roomName, agentRoom, userRoom, session, avatar, agentIdentity };
+}
+
+/** The avatar's tracks as the user receives them. */
+export async function subscribeToAvatar(
+  userRoom: Room,
+  avatarIdentity: string,
+  timeoutMs = 20_000,
+): Promise<{ audio: RemoteTrack; video: RemoteTrack }> {
+  const found: { audio?: RemoteTrack; video?: RemoteTrack } = {};
+  const take = (track: RemoteTrack, identity: string) => {
+    if (identity !== avatarIdentity) return;
+    if (track.kind === TrackKind.KIND_AUDIO) found.audio ??= track;
+    if (track.kind === TrackKind.KIND_VIDEO) found.video ??= track;
+  };
+  for (const p of userRoom.remoteParticipants.values()) {
+    for (const pub of p.trackPublications.values())
+      if (pub.track) take(pub.track as RemoteTrack, p.identity);
+  }
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      if (!found.audio || !found.video) return false;
+      clearTimeout(timer);
+      userRoom.off(RoomEvent.TrackSubscribed, onTrack);
+      resolve({ audio: found.audio, video: found.video });
+      return true;
+    };
+    const onTrack = (track: RemoteTrack, _pub: unknown, p: { identity: string }) => {
+      take(track, p.identity);
+      done();
+    };
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `avatar tracks not received within ${timeoutMs} ms (got ${Object.keys(found)})`,
+          ),
+        ),
+      timeoutMs,
+    );
+    userRoom.on(RoomEvent.TrackSubscribed, onTrack);
+    done();
+  });
+}
+
+/** Records the user's received audio (48 kHz mono) until stopped; `loudSeconds()` counts audible audio. */
+export class AudioRecorder {
+  readonly sampleRate = 48_000;
+  readonly chunks: Int16Array[] = [];
+  #reader: ReadableStreamDefaultReader<import('@livekit/rtc-node').AudioFrame>;
+
+  constructor(track: RemoteTrack) {
+    this.#reader = new AudioStream(track, {
+      sampleRate: this.sampleRate,
+      numChannels: 1,
+    }).getReader();
+    void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    for (;;) {
+      const { done, value } = await this.#reader
+        .read()
+        .catch(() => ({ done: true, value: undefined }));
+      if (done || !value) return;
+      this.chunks.push(value.data.slice());
+    }
+  }
+
+  /** All samples so far, concatenated. */
+  samples(fromChunk = 0): Int16Array {
+    const parts = this.chunks.slice(fromChunk);
+    const out = new Int16Array(parts.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of parts) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  stop(): void {
+    void this.#reader.cancel().catch(() => {});
+  }
+}
