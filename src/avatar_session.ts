@@ -7,6 +7,7 @@ import { resolveLiveKitCredentials, type StartOptions } from './livekit/credenti
 import { resolveAgentPlacement } from './livekit/identity.js';
 import { log, PII } from './log.js';
 import { type AvatarSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import type { RunwayDataMessage } from './strategies/bridge.js';
 import { ByoRoomStrategy } from './strategies/byo_room.js';
 import { startAuto } from './strategies/detect.js';
 import { HostedStrategy } from './strategies/hosted.js';
@@ -16,6 +17,25 @@ import type {
   StrategyContext,
   StrategyName,
 } from './strategies/strategy.js';
+
+/** A transcription message relayed from Runway's room (hosted strategy). @public */
+export interface RunwayTranscription {
+  type: 'transcription';
+  role?: string;
+  turn?: number;
+  text?: string;
+  [key: string]: unknown;
+}
+
+/** Events of {@link AvatarSession}: the base class's `metrics_collected` and the plugin's own. @public */
+export interface AvatarSessionEvents extends voice.AvatarSessionCallbacks {
+  /** Every JSON data message from Runway's room (hosted strategy). */
+  runway_data: (message: RunwayDataMessage) => void;
+  /** Runway's transcriptions of the character and the user (hosted strategy). */
+  transcription: (message: RunwayTranscription) => void;
+  /** Runway client events (tool calls) (hosted strategy). */
+  client_event: (message: Record<string, unknown>) => void;
+}
 
 /**
  * A Runway Characters avatar (`gwm1_avatars`) for a LiveKit voice agent.
@@ -151,4 +171,11 @@ export class AvatarSession extends voice.AvatarSession {
     await this.#end('aclose');
     await super.aclose();
   }
+}
+
+// Typed listeners for the plugin's own events, alongside the base class's `metrics_collected`.
+export interface AvatarSession {
+  on<E extends keyof AvatarSessionEvents>(event: E, listener: AvatarSessionEvents[E]): this;
+  once<E extends keyof AvatarSessionEvents>(event: E, listener: AvatarSessionEvents[E]): this;
+  off<E extends keyof AvatarSessionEvents>(event: E, listener: AvatarSessionEvents[E]): this;
 }

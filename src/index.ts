@@ -9,7 +9,11 @@ export type {
   SessionStatus,
 } from './api/types.js';
 export { PRESET_IDS } from './api/types.js';
-export { AvatarSession } from './avatar_session.js';
+export {
+  AvatarSession,
+  type AvatarSessionEvents,
+  type RunwayTranscription,
+} from './avatar_session.js';
 export {
   RunwayAPIError,
   RunwayAvatarError,
@@ -20,6 +24,7 @@ export {
 } from './errors.js';
 export type { StartOptions } from './livekit/credentials.js';
 export type { AvatarSessionOptions, StrategyOption } from './options.js';
+export type { BridgeStats, RunwayDataMessage } from './strategies/bridge.js';
 export { resetStrategyCache } from './strategies/detect.js';
 export type { StrategyName } from './strategies/strategy.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
