@@ -12,8 +12,14 @@ export const MAX_INTERVAL_MS = 1000;
 /** Average request rate the poller stays under, per second, counted from the create. */
 export const MAX_RATE_PER_S = 2;
 
-/** Provisioning times (create → READY) seen per API base URL, newest last; seeds the expected window. */
-const history = new Map<string, number[]>();
+/**
+ * Provisioning times (create → READY) seen per API base URL, newest last, as bounds: READY came after
+ * the last NOT_READY poll (`lo`) and before the poll that saw it (`hi`). Seeds the expected window.
+ * Recording the noticed time alone would drift the window later by each detection delay.
+ */
+const history = new Map<string, { lo: number | undefined; hi: number }[]>();
+/** Margin around the provisioning times seen, ms. */
+const WINDOW_SLACK_MS = 50;
 const HISTORY_SIZE = 8;
 /**
  * Before any session was seen: Runway's observed provisioning is about 1.5–2 s (runway-api.md §4). The
@@ -25,13 +31,19 @@ const PRIOR_WINDOW: [number, number] = [1600, 2100];
 export function expectedWindow(baseUrl: string): [number, number] {
   const seen = history.get(baseUrl);
   if (!seen?.length) return PRIOR_WINDOW;
-  return [Math.max(0, Math.min(...seen) - 150), Math.max(...seen) + 150];
+  const los = seen.flatMap((b) => (b.lo === undefined ? [] : [b.lo]));
+  const lo = los.length > 0 ? Math.min(...los) : Math.min(PRIOR_WINDOW[0], ...seen.map((b) => b.hi));
+  const hi = Math.max(...seen.map((b) => b.hi));
+  return [Math.max(0, lo - WINDOW_SLACK_MS), hi + WINDOW_SLACK_MS];
 }
 
-/** Remembers how long a session took to become READY. */
-export function recordProvisioning(baseUrl: string, ms: number): void {
+/**
+ * Remembers that a session became READY between `loMs` (the last NOT_READY poll; undefined when the
+ * first poll already saw READY) and `hiMs` after its create.
+ */
+export function recordProvisioning(baseUrl: string, loMs: number | undefined, hiMs: number): void {
   const seen = history.get(baseUrl) ?? [];
-  seen.push(ms);
+  seen.push({ lo: loMs, hi: hiMs });
   if (seen.length > HISTORY_SIZE) seen.shift();
   history.set(baseUrl, seen);
 }
@@ -43,14 +55,18 @@ export function resetProvisioningHistory(): void {
 
 /**
  * Delay before the next poll. Pure. `elapsedMs` since the create; `polls` made so far. Before the
- * window: wait for it; inside: every {@link DENSE_INTERVAL_MS}; after: back off to {@link MAX_INTERVAL_MS}.
+ * window: wait for it; inside: the polls the budget affords spread evenly over the window, never
+ * closer than {@link DENSE_INTERVAL_MS}; after: back off to {@link MAX_INTERVAL_MS}.
  * Never faster than the budget: the n-th poll is sent no earlier than n / MAX_RATE_PER_S seconds.
  */
 export function nextPollDelay(elapsedMs: number, polls: number, window: [number, number]): number {
   const [from, to] = window;
   let delay: number;
   if (elapsedMs < from) delay = from - elapsedMs;
-  else if (elapsedMs <= to) delay = DENSE_INTERVAL_MS;
+  else if (elapsedMs <= to) {
+    const affordable = Math.floor((MAX_RATE_PER_S * to) / 1000) - polls;
+    delay = Math.max(DENSE_INTERVAL_MS, (to - elapsedMs) / Math.max(1, affordable));
+  }
   else delay = Math.min(MAX_INTERVAL_MS, Math.max(DENSE_INTERVAL_MS * 2, (elapsedMs - to) / 2));
   const budgetAt = ((polls + 1) / MAX_RATE_PER_S) * 1000; // earliest time the next poll fits the budget
   return Math.max(delay, budgetAt - elapsedMs, 0);
@@ -78,6 +94,7 @@ export async function pollUntilReady(
 ): Promise<ReadySession> {
   const window = expectedWindow(client.baseUrl);
   let polls = 0;
+  let lastNotReadyMs: number | undefined;
   for (;;) {
     const elapsed = Date.now() - opts.createdAtMs;
     if (elapsed > opts.timeoutMs) {
@@ -94,6 +111,7 @@ export async function pollUntilReady(
     opts.onPoll?.(session);
     switch (session.status) {
       case 'NOT_READY':
+        lastNotReadyMs = Date.now() - opts.createdAtMs;
         continue;
       case 'READY':
         if (Date.parse(session.expiresAt) <= Date.now()) {
@@ -105,7 +123,7 @@ export async function pollUntilReady(
             },
           );
         }
-        recordProvisioning(client.baseUrl, Date.now() - opts.createdAtMs);
+        recordProvisioning(client.baseUrl, lastNotReadyMs, Date.now() - opts.createdAtMs);
         return session;
       case 'FAILED':
         throw new RunwayAvatarError(

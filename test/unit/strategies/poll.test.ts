@@ -27,8 +27,9 @@ describe('nextPollDelay', () => {
   it('waits for the window, then polls densely, then backs off', () => {
     expect(nextPollDelay(0, 0, [1400, 2200])).toBe(1400);
     expect(nextPollDelay(0, 0, [100, 200])).toBe(500); // budget: first poll no earlier than 0.5 s
-    expect(nextPollDelay(1500, 1, [1400, 2200])).toBe(DENSE_INTERVAL_MS);
-    expect(nextPollDelay(1500, 3, [1400, 2200])).toBe(500); // 4th poll not before 2 s
+    expect(nextPollDelay(1500, 1, [1400, 2200])).toBeCloseTo(700 / 3); // 3 affordable polls spread over 700 ms
+    expect(nextPollDelay(1500, 1, [1400, 1600])).toBe(DENSE_INTERVAL_MS);
+    expect(nextPollDelay(1500, 3, [1400, 2200])).toBe(700); // the last affordable poll closes the window
     expect(nextPollDelay(6000, 5, [1400, 2200])).toBe(MAX_INTERVAL_MS);
   });
 
@@ -47,11 +48,26 @@ describe('nextPollDelay', () => {
     expect(r.delay).toBeLessThanOrEqual(MAX_INTERVAL_MS);
   });
 
+  it('spreads polls over a learnt window that varies (Runway: 1.5–2 s)', () => {
+    recordProvisioning('v', 1480, 1520);
+    recordProvisioning('v', 1980, 2050);
+    const window = expectedWindow('v');
+    const delays = [1500, 1600, 1700, 1800, 1900, 2000].map((t) => simulate(t, window).delay);
+    const mean = delays.reduce((a, b) => a + b, 0) / delays.length;
+    expect(mean).toBeLessThanOrEqual(DENSE_INTERVAL_MS + 50);
+    for (const t of [1500, 1750, 2000]) {
+      const r = simulate(t, window);
+      expect(r.polls / (r.at / 1000)).toBeLessThanOrEqual(MAX_RATE_PER_S + 1e-9);
+    }
+  });
+
   it('narrows the window from observed provisioning times', () => {
     expect(expectedWindow('u')).toEqual([1600, 2100]);
-    recordProvisioning('u', 2000);
-    recordProvisioning('u', 2100);
-    expect(expectedWindow('u')).toEqual([1850, 2250]);
+    recordProvisioning('u', 2000, 2060);
+    recordProvisioning('u', 2040, 2100);
+    expect(expectedWindow('u')).toEqual([1950, 2150]);
+    recordProvisioning('w', undefined, 2100); // READY at the first poll: only an upper bound
+    expect(expectedWindow('w')).toEqual([1550, 2150]);
     const r = simulate(2050, expectedWindow('u'));
     expect(r.polls).toBeLessThanOrEqual(4);
   });
