@@ -55,6 +55,8 @@ class HostedUpToCreate implements Strategy {
       end: async () => {
         await cancelSession(ctx.client, id);
       },
+      replace: () => Promise.reject(new Error('not part of the detection bench')),
+      onLost: () => () => {},
     };
   }
 }

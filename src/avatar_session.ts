@@ -2,13 +2,14 @@
 import { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import { RunwayClient } from './api/client.js';
-import { RunwayAvatarError } from './errors.js';
+import { RunwayAvatarError, RunwayOptionError } from './errors.js';
+import { AvatarSupervisor } from './lifecycle/supervisor.js';
 import { resolveLiveKitCredentials, type StartOptions } from './livekit/credentials.js';
 import { resolveAgentPlacement } from './livekit/identity.js';
 import { log, PII } from './log.js';
 import { type AvatarSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { RunwayDataMessage } from './strategies/bridge.js';
-import { ByoRoomStrategy } from './strategies/byo_room.js';
+import { AVATAR_SAMPLE_RATE, ByoRoomStrategy } from './strategies/byo_room.js';
 import { startAuto } from './strategies/detect.js';
 import { HostedStrategy } from './strategies/hosted.js';
 import type {
@@ -35,6 +36,19 @@ export interface AvatarSessionEvents extends voice.AvatarSessionCallbacks {
   transcription: (message: RunwayTranscription) => void;
   /** Runway client events (tool calls) (hosted strategy). */
   client_event: (message: Record<string, unknown>) => void;
+  /** A replacement Runway session took over (renewal before the cap, or respawn after a loss). */
+  session_renewed: (event: {
+    previousSessionId: string;
+    sessionId: string;
+    reason: 'renewal' | 'respawn';
+  }) => void;
+  /** The avatar went away unexpectedly; `onAvatarLost` decides what follows. */
+  avatar_lost: (event: {
+    sessionId: string;
+    reason: string;
+    status?: string;
+    failureCode?: string;
+  }) => void;
 }
 
 /**
@@ -50,19 +64,22 @@ export class AvatarSession extends voice.AvatarSession {
   readonly #client: RunwayClient;
   readonly #strategies: Record<StrategyName, Strategy>;
   #started = false;
-  #active: ActiveAvatar | undefined;
+  #supervisor: AvatarSupervisor | undefined;
   #ending: Promise<void> | undefined;
   #logger = log();
 
   /** Validates every option; throws a `RunwayOptionError` before any network call. */
   constructor(options: AvatarSessionOptions = {}) {
-    super();
-    this.#options = resolveOptions(options);
-    this.#client = new RunwayClient({
-      apiKey: this.#options.apiKey,
-      baseUrl: this.#options.apiUrl,
-      connOptions: this.#options.connOptions,
+    // Validated before the base class (whose logger needs `initializeLogger()`) is even built.
+    const resolved = resolveOptions(options);
+    const client = new RunwayClient({
+      apiKey: resolved.apiKey,
+      baseUrl: resolved.apiUrl,
+      connOptions: resolved.connOptions,
     });
+    super();
+    this.#options = resolved;
+    this.#client = client;
     this.#strategies = {
       integration: new ByoRoomStrategy('integration'),
       livekit: new ByoRoomStrategy('livekit'),
@@ -80,14 +97,19 @@ export class AvatarSession extends voice.AvatarSession {
     return 'runway';
   }
 
-  /** The Runway realtime session id, once `start()` has created it. */
+  /** The Runway realtime session id shown now (it changes when the session is renewed). */
   get sessionId(): string | undefined {
-    return this.#active?.sessionId;
+    return this.#supervisor?.active?.sessionId;
   }
 
-  /** The strategy actually used, once `start()` has returned. */
+  /** The strategy actually used, once `start()` has returned (undefined while audio only). */
   get strategy(): StrategyName | undefined {
-    return this.#active?.strategy;
+    return this.#supervisor?.active?.strategy;
+  }
+
+  /** True while the agent speaks without an avatar (start-up fallback, or after a loss). */
+  get audioOnly(): boolean {
+    return this.#supervisor?.audioOnly ?? false;
   }
 
   /**
@@ -106,6 +128,8 @@ export class AvatarSession extends voice.AvatarSession {
     await super.start(agentSession, room);
     try {
       const placement = resolveAgentPlacement(room);
+      const emit = (event: string, payload: unknown) =>
+        (this.emit as (e: string, p: unknown) => boolean)(event, payload);
       const ctx: StrategyContext = {
         client: this.#client,
         options: this.#options,
@@ -114,35 +138,49 @@ export class AvatarSession extends voice.AvatarSession {
         agentSession,
         agentIdentity: placement.agentIdentity,
         livekit: () => resolveLiveKitCredentials(options),
-        emit: (event, payload) => (this.emit as (e: string, p: unknown) => boolean)(event, payload),
+        emit,
       };
       this.#logger.debug(
         { strategy: this.#options.strategy, [PII.agentIdentity]: placement.agentIdentity },
         'starting Runway avatar session',
       );
-      const active =
-        this.#options.strategy === 'auto'
-          ? await startAuto(ctx, this.#strategies)
-          : await this.#strategies[this.#options.strategy].start(ctx);
+      const active = await this.#startStrategy(ctx);
       if (this.#ending) {
         // aclose() or the agent session's close came while the session was being created.
-        await active.end('closed during start');
+        await active?.end('closed during start');
         throw new RunwayAvatarError(
           'CLOSED',
           'the avatar session was closed while start() was running',
           {
-            sessionId: active.sessionId,
+            sessionId: active?.sessionId,
           },
         );
       }
-      this.#active = active;
+      const deps = { agentSession, room, client: this.#client, options: this.#options, emit };
+      this.#supervisor = new AvatarSupervisor(deps, active, AVATAR_SAMPLE_RATE);
+      if (!active) await this.#supervisor.startAudioOnly();
       agentSession.on(voice.AgentSessionEventTypes.Close, this.#onSessionClose);
-      agentSession.output.audio = active.audioOutput;
-      if (active.mutesAgent) agentSession.output.setAudioEnabled(false);
+      agentSession.output.audio = this.#supervisor.router;
     } catch (error) {
-      if (this.#active) await this.#end('start failed');
+      if (this.#supervisor) await this.#end('start failed');
       await this._rollbackStart();
       throw error;
+    }
+  }
+
+  /** The configured strategy; with `fallbackToAudioOnly`, a start-up failure means no avatar (undefined). */
+  async #startStrategy(ctx: StrategyContext): Promise<ActiveAvatar | undefined> {
+    try {
+      return this.#options.strategy === 'auto'
+        ? await startAuto(ctx, this.#strategies)
+        : await this.#strategies[this.#options.strategy].start(ctx);
+    } catch (error) {
+      if (!this.#options.fallbackToAudioOnly || RunwayOptionError.is(error)) throw error;
+      this.#logger.warn(
+        { error: String(error) },
+        'Runway avatar could not start; the agent speaks without an avatar (fallbackToAudioOnly)',
+      );
+      return undefined;
     }
   }
 
@@ -152,17 +190,11 @@ export class AvatarSession extends voice.AvatarSession {
 
   /** Ends the Runway session exactly once, whichever of close event, aclose() and shutdown comes first. */
   #end(reason: string): Promise<void> {
-    if (!this.#ending) {
-      const active = this.#active;
-      this.#ending = active
-        ? active.end(reason).catch((error: unknown) => {
-            this.#logger.error(
-              { error: String(error), sessionId: active.sessionId },
-              'failed to end Runway session',
-            );
-          })
-        : Promise.resolve();
-    }
+    this.#ending ??= (this.#supervisor?.close(reason) ?? Promise.resolve()).catch(
+      (error: unknown) => {
+        this.#logger.error({ error: String(error) }, 'failed to end Runway session');
+      },
+    );
     return this.#ending;
   }
 

@@ -53,7 +53,45 @@ export interface AvatarSessionOptions {
    * the segment is marked finished (interrupted) anyway. Milliseconds, default 2000.
    */
   clearBufferTimeoutMs?: number;
+  /**
+   * How long the avatar may take to join with video before it counts as lost (then `onAvatarLost`
+   * applies). Milliseconds, default 30000.
+   */
+  avatarJoinTimeoutMs?: number;
+  /**
+   * Renew the Runway session before its effective cap (`sessionCapMs`): a replacement session under
+   * the same avatar identity takes over in a pause between the agent's speech segments. Each renewal
+   * is a new billed session. Default true.
+   */
+  renew?: boolean;
+  /**
+   * The effective length of one Runway session, milliseconds. Runway ends sessions at about 300 s
+   * whatever `maxDuration` says (livekit/agents#6427, #6703). Default 300000, or `maxDuration` if lower.
+   */
+  sessionCapMs?: number;
+  /**
+   * How long before the cap renewal may start (in a pause); it is forced when a quarter of this is
+   * left. Milliseconds, default 60000, at most half the cap.
+   */
+  renewLeadMs?: number;
+  /**
+   * What to do when the avatar goes away unexpectedly: `'respawn'` (default: start a new session, a
+   * few attempts with backoff, the agent heard without a face meanwhile), `'audio-only'` (the agent
+   * goes on speaking on a normal room audio track) or `'close'` (close the agent session).
+   */
+  onAvatarLost?: AvatarLostPolicy;
+  /** Respawn attempts after a loss before falling back to audio only. Default 3. */
+  respawnAttempts?: number;
+  /**
+   * When the avatar cannot be started (API unreachable after retries, session FAILED, consume failed),
+   * let the agent speak without an avatar instead of throwing from `start()`, with a warning. Default false.
+   */
+  fallbackToAudioOnly?: boolean;
 }
+
+/** What {@link AvatarSessionOptions.onAvatarLost} can do. @public */
+export type AvatarLostPolicy = 'respawn' | 'audio-only' | 'close';
+const LOST_POLICIES: readonly AvatarLostPolicy[] = ['respawn', 'audio-only', 'close'];
 
 /** Options after validation and environment fallbacks. Frozen. */
 export interface ResolvedOptions {
@@ -68,6 +106,13 @@ export interface ResolvedOptions {
   readonly connOptions: APIConnectOptions;
   readonly strategy: StrategyOption;
   readonly clearBufferTimeoutMs: number;
+  readonly avatarJoinTimeoutMs: number;
+  readonly renew: boolean;
+  readonly sessionCapMs: number;
+  readonly renewLeadMs: number;
+  readonly onAvatarLost: AvatarLostPolicy;
+  readonly respawnAttempts: number;
+  readonly fallbackToAudioOnly: boolean;
 }
 
 /** Describes a received value for an error message without echoing long or secret strings. */
@@ -216,6 +261,30 @@ export function resolveOptions(
     fail('clearBufferTimeoutMs', clearBufferTimeoutMs, 'a number of milliseconds >= 0');
   }
 
+  const ms = (option: string, value: unknown, fallback: number, min: number) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      fail(option, value, `a number of milliseconds >= ${min}`);
+    }
+    return value;
+  };
+  const flag = (option: string, value: unknown, fallback: boolean) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') fail(option, value, 'true or false');
+    return value;
+  };
+  const capDefault = Math.min(300_000, (maxDuration ?? 300) * 1000);
+  const sessionCapMs = ms('sessionCapMs', opts.sessionCapMs, capDefault, 5000);
+  const renewLeadMs = Math.min(ms('renewLeadMs', opts.renewLeadMs, 60_000, 1000), sessionCapMs / 2);
+  const onAvatarLost = opts.onAvatarLost ?? 'respawn';
+  if (!LOST_POLICIES.includes(onAvatarLost)) {
+    fail('onAvatarLost', onAvatarLost, `one of ${LOST_POLICIES.join(', ')}`);
+  }
+  const respawnAttempts = opts.respawnAttempts ?? 3;
+  if (!Number.isInteger(respawnAttempts) || respawnAttempts < 0 || respawnAttempts > 20) {
+    fail('respawnAttempts', respawnAttempts, 'an integer from 0 to 20');
+  }
+
   const avatarIdentity = identityOption(
     'avatarParticipantIdentity',
     opts.avatarParticipantIdentity,
@@ -233,5 +302,12 @@ export function resolveOptions(
     connOptions: resolveConnOptions(opts.connOptions),
     strategy,
     clearBufferTimeoutMs,
+    avatarJoinTimeoutMs: ms('avatarJoinTimeoutMs', opts.avatarJoinTimeoutMs, 30_000, 1),
+    renew: flag('renew', opts.renew, true),
+    sessionCapMs,
+    renewLeadMs,
+    onAvatarLost,
+    respawnAttempts,
+    fallbackToAudioOnly: flag('fallbackToAudioOnly', opts.fallbackToAudioOnly, false),
   });
 }

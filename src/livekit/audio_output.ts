@@ -97,14 +97,16 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     if (!opts.room.localParticipant) opts.room.once(RoomEvent.Connected, () => this.#register());
   }
 
+  readonly #handler: FinishedHandler = (data) => this.#onRemoteFinished(data);
+
   #register(): void {
-    dispatcherFor(this.#room)?.set(this.#destination, (data) => this.#onRemoteFinished(data));
+    dispatcherFor(this.#room)?.set(this.#destination, this.#handler);
   }
 
-  /** Stops receiving this avatar's playback reports (the room may host a replacement output). */
+  /** Stops receiving this avatar's playback reports (a replacement output may have taken over). */
   detachFromRoom(): void {
     const handlers = roomDispatchers.get(this.#room);
-    if (handlers?.get(this.#destination)) handlers.delete(this.#destination);
+    if (handlers?.get(this.#destination) === this.#handler) handlers.delete(this.#destination);
     clearTimeout(this.#clearTimer);
   }
 

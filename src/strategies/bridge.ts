@@ -48,11 +48,40 @@ export class RunwayFeed {
   readonly room = new Room();
   workerIdentity: string | undefined;
   readonly #readers = new Set<Reader<unknown>>();
+  #closed = false;
+  #markShown!: () => void;
+  /** Resolves when the bridge starts showing this feed's video. */
+  readonly shown = new Promise<void>((resolve) => {
+    this.#markShown = resolve;
+  });
+  readonly #lostListeners = new Set<(reason: string) => void>();
 
   constructor(
     readonly sessionId: string,
     readonly credentials: ConsumeResult,
-  ) {}
+  ) {
+    this.room.on(RoomEvent.ParticipantDisconnected, (p) => {
+      if (p.identity === this.workerIdentity) this.#lost("Runway's worker left its room");
+    });
+    this.room.on(RoomEvent.Disconnected, () => this.#lost("Runway's room closed"));
+  }
+
+  #lost(reason: string): void {
+    if (this.#closed) return;
+    for (const listener of this.#lostListeners) listener(reason);
+    this.#lostListeners.clear();
+  }
+
+  /** Calls `listener` once if the worker or the room goes away before `close()`. */
+  onLost(listener: (reason: string) => void): () => void {
+    this.#lostListeners.add(listener);
+    return () => this.#lostListeners.delete(listener);
+  }
+
+  /** @internal */
+  markShown(): void {
+    this.#markShown();
+  }
 
   /** @internal */
   track<T>(reader: Reader<T>): void {
@@ -61,6 +90,7 @@ export class RunwayFeed {
 
   /** Stops reading the worker's media and leaves Runway's room. */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const reader of this.#readers) void reader.cancel().catch(() => {});
     this.#readers.clear();
     await this.room.disconnect().catch(() => {});
@@ -142,10 +172,16 @@ export class MediaBridge {
     else this.#pending = feed;
   }
 
+  /** Drops a pending feed that will not be shown (its session failed to come up). */
+  forget(feed: RunwayFeed): void {
+    if (this.#pending === feed) this.#pending = undefined;
+  }
+
   /** Shows `feed` from now on. The previous feed keeps its room until its owner ends its session. */
   #setFeed(feed: RunwayFeed): void {
     this.#feed = feed;
     if (this.#pending === feed) this.#pending = undefined;
+    feed.markShown();
     void this.#publishUserAudio(feed);
   }
 

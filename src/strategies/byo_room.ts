@@ -1,8 +1,9 @@
 // Bring-your-own-room: Runway's worker joins the agent's room and lip-syncs the agent's TTS audio.
 import { TrackKind } from '@livekit/rtc-node';
-import { endSession } from '../lifecycle/end_session.js';
+import { cancelSession, endSession } from '../lifecycle/end_session.js';
 import { RunwayAudioOutput } from '../livekit/audio_output.js';
 import { assertReachableByRunway } from '../livekit/credentials.js';
+import { AvatarPresence } from '../livekit/presence.js';
 import { mintAvatarToken } from '../livekit/token.js';
 import { log, PII } from '../log.js';
 import { byoBody } from './body.js';
@@ -16,6 +17,18 @@ export class ByoRoomStrategy implements Strategy {
   constructor(readonly name: 'integration' | 'livekit') {}
 
   async start(ctx: StrategyContext): Promise<ActiveAvatar> {
+    const presence = new AvatarPresence(ctx.room, ctx.options.avatarIdentity, true);
+    try {
+      const id = await this.#create(ctx);
+      return this.#activate(ctx, id, presence);
+    } catch (error) {
+      presence.close();
+      throw error;
+    }
+  }
+
+  /** Mints a fresh token and creates a session; returns its id. */
+  async #create(ctx: StrategyContext): Promise<string> {
     const { options, client } = ctx;
     const livekit = ctx.livekit();
     assertReachableByRunway(livekit.url, client.baseUrl);
@@ -38,6 +51,11 @@ export class ByoRoomStrategy implements Strategy {
       { sessionId: id, strategy: this.name, [PII.roomName]: ctx.roomName },
       'Runway avatar session created',
     );
+    return id;
+  }
+
+  #activate(ctx: StrategyContext, id: string, presence: AvatarPresence): ActiveAvatar {
+    const { options, client } = ctx;
     const audioOutput = new RunwayAudioOutput({
       room: ctx.room,
       destinationIdentity: options.avatarIdentity,
@@ -45,12 +63,17 @@ export class ByoRoomStrategy implements Strategy {
       waitRemoteTrack: TrackKind.KIND_VIDEO,
       clearBufferTimeoutMs: options.clearBufferTimeoutMs,
     });
+    const release = () => {
+      presence.close();
+      audioOutput.detachFromRoom();
+    };
     return {
       strategy: this.name,
       sessionId: id,
       audioOutput,
       mutesAgent: false,
       end: async () => {
+        presence.close();
         await endSession({
           room: ctx.room,
           avatarIdentity: options.avatarIdentity,
@@ -58,6 +81,38 @@ export class ByoRoomStrategy implements Strategy {
           client,
         });
         audioOutput.detachFromRoom();
+      },
+      replace: async (reason) => {
+        // Watch for the newcomer only: the current worker has the same identity.
+        const next = new AvatarPresence(ctx.room, options.avatarIdentity, false);
+        let nextId: string | undefined;
+        try {
+          nextId = await this.#create(ctx);
+          await next.waitShown(options.avatarJoinTimeoutMs, ctx.signal);
+        } catch (error) {
+          next.close();
+          if (nextId) await cancelSession(client, nextId);
+          throw error;
+        }
+        // The newcomer displaced the old worker (same identity): END_CALL would reach the newcomer,
+        // so the old session is cancelled through the API.
+        release();
+        await cancelSession(client, id);
+        log().info(
+          { sessionId: nextId, previousSessionId: id, reason },
+          'Runway avatar session replaced',
+        );
+        return this.#activate(ctx, nextId, next);
+      },
+      onLost: (listener) => {
+        const off = presence.onLeft(listener);
+        const timer = setTimeout(() => {
+          if (!presence.shown) listener('the avatar did not join with video in time');
+        }, options.avatarJoinTimeoutMs);
+        return () => {
+          off();
+          clearTimeout(timer);
+        };
       },
     };
   }

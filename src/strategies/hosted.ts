@@ -1,6 +1,7 @@
 // Hosted: Runway's documented flow (create → poll READY → consume) and a bridge from Runway's room into the
 // agent's room. Runway's character leads the conversation with its own voice; the agent's TTS is muted.
 import { voice } from '@livekit/agents';
+import type { AudioFrame } from '@livekit/rtc-node';
 import { cancelSession, endSession } from '../lifecycle/end_session.js';
 import { mintAvatarToken } from '../livekit/token.js';
 import { log } from '../log.js';
@@ -14,7 +15,7 @@ export const READY_TIMEOUT_MS = 30_000;
 
 /** An audio sink that plays nothing: the agent's TTS is not heard while Runway's character speaks. */
 export class MutedAudioOutput extends voice.AudioOutput {
-  override async captureFrame(frame: import('@livekit/rtc-node').AudioFrame): Promise<void> {
+  override async captureFrame(frame: AudioFrame): Promise<void> {
     await super.captureFrame(frame);
   }
   override flush(): void {
@@ -33,11 +34,42 @@ export class HostedStrategy implements Strategy {
   readonly name = 'hosted' as const;
 
   async start(ctx: StrategyContext): Promise<ActiveAvatar> {
-    const { client, options } = ctx;
-    const livekit = ctx.livekit();
+    const avatarToken = await mintAvatarToken({
+      credentials: ctx.livekit(),
+      roomName: ctx.roomName,
+      avatarIdentity: ctx.options.avatarIdentity,
+      avatarName: ctx.options.avatarName,
+      agentIdentity: ctx.agentIdentity,
+      maxDurationS: ctx.options.maxDuration,
+    });
+    const bridge = await MediaBridge.open({
+      agentRoomUrl: ctx.livekit().url,
+      avatarToken,
+      agentIdentity: ctx.agentIdentity,
+      onData: (m) => {
+        ctx.emit('runway_data', m);
+        const type = m.message.type;
+        if (type === 'transcription' || type === 'client_event') ctx.emit(type, m.message);
+      },
+    });
+    try {
+      const feed = await this.#openFeed(ctx, bridge);
+      log().warn(
+        { sessionId: feed.sessionId },
+        "hosted Runway avatar: Runway's character speaks with its own voice and personality; the agent's TTS output is muted",
+      );
+      return this.#activate(ctx, bridge, feed, new MutedAudioOutput());
+    } catch (error) {
+      await bridge.close();
+      throw error;
+    }
+  }
+
+  /** A new Runway session attached to the bridge (shown at once if first, else at its first frame). */
+  async #openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<RunwayFeed> {
+    const { client } = ctx;
     const createdAtMs = Date.now();
-    const { id } = await client.createSession(baseBody(options), { signal: ctx.signal });
-    let bridge: MediaBridge | undefined;
+    const { id } = await client.createSession(baseBody(ctx.options), { signal: ctx.signal });
     let feed: RunwayFeed | undefined;
     try {
       const ready = await pollUntilReady(client, id, {
@@ -46,53 +78,77 @@ export class HostedStrategy implements Strategy {
         signal: ctx.signal,
       });
       const credentials = await client.consumeSession(id, ready.sessionKey, { signal: ctx.signal });
-      const avatarToken = await mintAvatarToken({
-        credentials: livekit,
-        roomName: ctx.roomName,
-        avatarIdentity: options.avatarIdentity,
-        avatarName: options.avatarName,
-        agentIdentity: ctx.agentIdentity,
-        maxDurationS: options.maxDuration,
-      });
-      bridge = await MediaBridge.open({
-        agentRoomUrl: livekit.url,
-        avatarToken,
-        agentIdentity: ctx.agentIdentity,
-        onData: (m) => {
-          ctx.emit('runway_data', m);
-          const type = m.message.type;
-          if (type === 'transcription' || type === 'client_event') ctx.emit(type, m.message);
-        },
-      });
       feed = new RunwayFeed(id, credentials);
       await bridge.attach(feed);
+      return feed;
     } catch (error) {
-      await feed?.close();
-      await bridge?.close();
+      if (feed) {
+        bridge.forget(feed);
+        await feed.close();
+      }
       await cancelSession(client, id);
       throw error;
     }
-    log().warn(
-      { sessionId: id },
-      "hosted Runway avatar: Runway's character speaks with its own voice and personality; the agent's TTS output is muted",
-    );
-    const activeBridge = bridge;
-    const activeFeed = feed;
+  }
+
+  #activate(
+    ctx: StrategyContext,
+    bridge: MediaBridge,
+    feed: RunwayFeed,
+    audioOutput: MutedAudioOutput,
+  ): ActiveAvatar {
+    const { client, options } = ctx;
+    const endFeed = async () => {
+      await endSession({
+        room: feed.room,
+        avatarIdentity: feed.workerIdentity ?? `worker:${feed.sessionId}`,
+        sessionId: feed.sessionId,
+        client,
+      });
+      await feed.close();
+    };
     return {
       strategy: this.name,
-      sessionId: id,
-      audioOutput: new MutedAudioOutput(),
+      sessionId: feed.sessionId,
+      audioOutput,
       mutesAgent: true,
-      bridge: activeBridge,
+      bridge,
       end: async () => {
-        await endSession({
-          room: activeFeed.room,
-          avatarIdentity: activeFeed.workerIdentity ?? `worker:${id}`,
-          sessionId: id,
-          client,
-        });
-        await activeBridge.close();
+        await endFeed();
+        await bridge.close();
       },
+      replace: async (reason) => {
+        const next = await this.#openFeed(ctx, bridge);
+        try {
+          await waitOrTimeout(
+            next.shown,
+            options.avatarJoinTimeoutMs,
+            'the replacement avatar did not show video in time',
+          );
+        } catch (error) {
+          bridge.forget(next);
+          await next.close();
+          await cancelSession(client, next.sessionId);
+          throw error;
+        }
+        await endFeed(); // the bridge shows the new feed already: END_CALL in the old room
+        log().info(
+          { sessionId: next.sessionId, previousSessionId: feed.sessionId, reason },
+          'Runway avatar session replaced',
+        );
+        return this.#activate(ctx, bridge, next, audioOutput);
+      },
+      onLost: (listener) => feed.onLost(listener),
     };
   }
+}
+
+function waitOrTimeout(promise: Promise<void>, ms: number, message: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -32,7 +32,8 @@ export function expectedWindow(baseUrl: string): [number, number] {
   const seen = history.get(baseUrl);
   if (!seen?.length) return PRIOR_WINDOW;
   const los = seen.flatMap((b) => (b.lo === undefined ? [] : [b.lo]));
-  const lo = los.length > 0 ? Math.min(...los) : Math.min(PRIOR_WINDOW[0], ...seen.map((b) => b.hi));
+  const lo =
+    los.length > 0 ? Math.min(...los) : Math.min(PRIOR_WINDOW[0], ...seen.map((b) => b.hi));
   const hi = Math.max(...seen.map((b) => b.hi));
   return [Math.max(0, lo - WINDOW_SLACK_MS), hi + WINDOW_SLACK_MS];
 }
@@ -66,8 +67,7 @@ export function nextPollDelay(elapsedMs: number, polls: number, window: [number,
   else if (elapsedMs <= to) {
     const affordable = Math.floor((MAX_RATE_PER_S * to) / 1000) - polls;
     delay = Math.max(DENSE_INTERVAL_MS, (to - elapsedMs) / Math.max(1, affordable));
-  }
-  else delay = Math.min(MAX_INTERVAL_MS, Math.max(DENSE_INTERVAL_MS * 2, (elapsedMs - to) / 2));
+  } else delay = Math.min(MAX_INTERVAL_MS, Math.max(DENSE_INTERVAL_MS * 2, (elapsedMs - to) / 2));
   const budgetAt = ((polls + 1) / MAX_RATE_PER_S) * 1000; // earliest time the next poll fits the budget
   return Math.max(delay, budgetAt - elapsedMs, 0);
 }

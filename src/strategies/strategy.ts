@@ -39,6 +39,17 @@ export interface ActiveAvatar {
   readonly bridge?: MediaBridge;
   /** Ends the Runway session and releases what the strategy holds. Never throws; call once. */
   end(reason: string): Promise<void>;
+  /**
+   * Starts a replacement Runway session of the same strategy under the same avatar identity, waits
+   * until it is shown, then ends this one (renewal before Runway's cap, or respawn after a loss).
+   * Rejects, having cancelled the replacement, if it cannot be shown; this session is left as it was.
+   */
+  replace(reason: 'renewal' | 'respawn'): Promise<ActiveAvatar>;
+  /**
+   * Calls `listener` once if the avatar goes away unexpectedly (not during `replace` or `end`).
+   * Returns an unsubscribe function.
+   */
+  onLost(listener: (reason: string) => void): () => void;
 }
 
 /** One way of bringing the avatar into the room. */

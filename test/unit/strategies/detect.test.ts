@@ -37,6 +37,8 @@ function fakeStrategies(behaviour: Partial<Record<StrategyName, Error>>) {
         audioOutput: null as never,
         mutesAgent: false,
         end: async () => {},
+        replace: () => Promise.reject(new Error('unused')),
+        onLost: () => () => {},
       };
     },
   });
