@@ -59,6 +59,7 @@ export interface AvatarSessionEvents extends voice.AvatarSessionCallbacks {
  * behalf. Whichever API shape Runway accepts is detected (strategy `'auto'`).
  * @public
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface adds typed event overloads only
 export class AvatarSession extends voice.AvatarSession {
   readonly #options: ResolvedOptions;
   readonly #client: RunwayClient;

@@ -31,7 +31,9 @@ function defineBrand(target: object, symbol: symbol): void {
 
 /**
  * Runway answered with an HTTP error status. `runwayError` is Runway's `error` text, `issues` its
- * field-level validation issues (400 only). `retryable` follows `@livekit/agents`: 4xx except 408/429 are not.
+ * field-level validation issues (400 only). `retryable` says whether sending the same request again
+ * could help: set by the client's retry policy for the route (a create answered 500 is not retryable,
+ * since a session may have been created), else as `@livekit/agents` does (4xx except 408/429 are not).
  * @public
  */
 export class RunwayAPIError extends APIStatusError {
@@ -132,8 +134,10 @@ export class RunwayOptionError extends TypeError {
 }
 
 /**
- * The avatar session could not be brought up or was lost: a session that turned `FAILED`, `CANCELLED`,
- * an expired `READY`, a failed consume, a worker that never joined. `sessionId` and `failureCode` say which.
+ * The avatar session could not be brought up or was used wrongly. `code` is one of `ALREADY_STARTED`
+ * (start() called twice), `CLOSED` (closed while starting), `READY_TIMEOUT`, `READY_EXPIRED`,
+ * `SESSION_FAILED` (with `failureCode`, e.g. `TALKING_AVATAR.NO_PARTICIPANT` or `SESSION.EXPIRED`) and
+ * `SESSION_ENDED` (COMPLETED or CANCELLED before READY). A failed consume is a `RunwayAPIError`.
  * @public
  */
 export class RunwayAvatarError extends Error {

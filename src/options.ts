@@ -257,7 +257,11 @@ export function resolveOptions(
   if (!STRATEGIES.includes(strategy)) fail('strategy', strategy, `one of ${STRATEGIES.join(', ')}`);
 
   const clearBufferTimeoutMs = opts.clearBufferTimeoutMs ?? 2000;
-  if (typeof clearBufferTimeoutMs !== 'number' || !(clearBufferTimeoutMs >= 0)) {
+  if (
+    typeof clearBufferTimeoutMs !== 'number' ||
+    !Number.isFinite(clearBufferTimeoutMs) ||
+    clearBufferTimeoutMs < 0
+  ) {
     fail('clearBufferTimeoutMs', clearBufferTimeoutMs, 'a number of milliseconds >= 0');
   }
 

@@ -80,14 +80,14 @@ export class AvatarSupervisor {
     if (!renew || this.#closed) return;
     const plan = renewalPlan(sessionCapMs, renewLeadMs);
     const startedAt = Date.now();
+    // From the window's opening, the next segment waits at its first frame; the handover starts once
+    // the segment playing now has finished (a pause), or at the forced time whatever is playing.
     const check = () => {
       if (this.#closed || !this.#active) return;
+      this.router.holdNextSegment();
       const elapsed = Date.now() - startedAt;
-      const paused =
-        this.router.pendingPlayoutSegments === 0 &&
-        this.deps.agentSession.agentState !== 'speaking';
-      if (paused || elapsed >= plan.forceAtMs) {
-        void this.#replace('renewal');
+      if (this.router.idle || elapsed >= plan.forceAtMs) {
+        void this.#replace('renewal').finally(() => this.router.release());
         return;
       }
       this.#renewTimer = setTimeout(check, PAUSE_CHECK_MS);
@@ -203,6 +203,7 @@ export class AvatarSupervisor {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#renewTimer);
+    this.router.release();
     this.#offLost?.();
     await this.#replacing;
     const active = this.#active;

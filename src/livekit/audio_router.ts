@@ -23,6 +23,9 @@ export class AudioRouter extends voice.AudioOutput {
   #sinkPending = 0;
   /** Settles when the sink is switched: a frame stuck in a sink that is gone stops waiting. */
   #switched = signal();
+  /** While set, a new segment waits at its first frame (a handover is in progress). */
+  #hold: ReturnType<typeof signal> | undefined;
+  #capturing = false;
 
   constructor(sampleRate: number, sink: voice.AudioOutput) {
     super(sampleRate, undefined, { pause: false });
@@ -70,11 +73,35 @@ export class AudioRouter extends voice.AudioOutput {
     }
     // The segment being captured (if any) continues on the new sink as a new segment.
     this.abandonOpenSegment();
+    this.#capturing = false;
     this.#switched.resolve();
     this.#switched = signal();
   }
 
+  /** True when no segment is being captured and the current sink has played out all it was given. */
+  get idle(): boolean {
+    return !this.#capturing && this.#sinkPending === 0;
+  }
+
+  /**
+   * Makes the next segment wait at its first frame until {@link release}; the segment being captured
+   * goes on. Gives a handover a pause between segments without cutting one.
+   */
+  holdNextSegment(): void {
+    this.#hold ??= signal();
+  }
+
+  /** Lets held segments go (to whatever sink is current now). */
+  release(): void {
+    this.#hold?.resolve();
+    this.#hold = undefined;
+  }
+
   override async captureFrame(frame: AudioFrame): Promise<void> {
+    if (!this.#capturing) {
+      while (this.#hold) await this.#hold.promise;
+      this.#capturing = true;
+    }
     const before = this.capturedPlayoutSegments;
     await super.captureFrame(frame);
     if (this.capturedPlayoutSegments !== before) this.#sinkPending++;
@@ -84,6 +111,7 @@ export class AudioRouter extends voice.AudioOutput {
   }
 
   override flush(): void {
+    this.#capturing = false;
     super.flush();
     this.#sink.flush();
   }

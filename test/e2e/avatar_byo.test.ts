@@ -113,6 +113,21 @@ describe('AvatarSession, bring your own room', () => {
     await subscribeToAvatar(second.userRoom, AVATAR);
   });
 
+  it('job-shutdown order (session closed, room disconnected at once) still ends COMPLETED, no DELETE', async () => {
+    const { emulator } = await startEmulatorWithWorker();
+    const a = await startAgentWithAvatar(emulator);
+    const sessionId = a.avatar.sessionId!;
+    await a.avatar.waitForJoin({ timeout: 20_000 });
+    await emulator.waitForStatus(sessionId, 'RUNNING', 10_000);
+    // As agents-js 1.9 shuts a job down: close the AgentSession, then disconnect the room without
+    // waiting for the close listeners; the avatar's shutdown callback (aclose) runs afterwards.
+    await a.session.close();
+    await a.agentRoom.disconnect();
+    await a.avatar.aclose();
+    expect(emulator.session(sessionId)?.status).toBe('COMPLETED');
+    expect(emulator.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
+  });
+
   it('aclose() with the room gone cancels the session through the API', async () => {
     const { emulator } = await startEmulatorWithWorker();
     const a = await startAgentWithAvatar(emulator);

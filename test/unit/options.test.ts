@@ -27,7 +27,23 @@ describe('resolveOptions', () => {
     expect(r.strategy).toBe('auto');
     expect(r.clearBufferTimeoutMs).toBe(2000);
     expect(r.connOptions).toEqual({ maxRetry: 3, retryIntervalMs: 2000, timeoutMs: 10000 });
+    expect(r.renew).toBe(true);
+    expect(r.sessionCapMs).toBe(300_000);
+    expect(r.renewLeadMs).toBe(60_000);
+    expect(r.onAvatarLost).toBe('respawn');
+    expect(r.respawnAttempts).toBe(3);
+    expect(r.fallbackToAudioOnly).toBe(false);
+    expect(r.avatarJoinTimeoutMs).toBe(30_000);
     expect(Object.isFrozen(r)).toBe(true);
+  });
+
+  it('ties the session cap to a lower maxDuration and the renewal lead to half the cap', () => {
+    const r = resolveOptions({ ...ok, maxDuration: 60 }, env);
+    expect(r.sessionCapMs).toBe(60_000);
+    expect(r.renewLeadMs).toBe(30_000);
+    expect(
+      resolveOptions({ ...ok, sessionCapMs: 15_000, renewLeadMs: 6000 }, env).renewLeadMs,
+    ).toBe(6000);
   });
 
   it('prefers explicit options over the environment', () => {
@@ -74,6 +90,15 @@ describe('resolveOptions', () => {
     [{ ...ok, startScript: 'x'.repeat(2001) }, 'startScript', /1..2000 characters/],
     [{ ...ok, strategy: 'magic' }, 'strategy', /one of auto, integration, livekit, hosted/],
     [{ ...ok, clearBufferTimeoutMs: -1 }, 'clearBufferTimeoutMs', /milliseconds >= 0/],
+    [
+      { ...ok, clearBufferTimeoutMs: Number.POSITIVE_INFINITY },
+      'clearBufferTimeoutMs',
+      /milliseconds >= 0/,
+    ],
+    [{ ...ok, onAvatarLost: 'panic' }, 'onAvatarLost', /one of respawn, audio-only, close/],
+    [{ ...ok, renew: 'yes' }, 'renew', /true or false/],
+    [{ ...ok, sessionCapMs: 100 }, 'sessionCapMs', /milliseconds >= 5000/],
+    [{ ...ok, respawnAttempts: 1.5 }, 'respawnAttempts', /integer from 0 to 20/],
     [{ ...ok, connOptions: { maxRetry: -1 } }, 'connOptions.maxRetry', /integer >= 0/],
     [{ ...ok, connOptions: { timeoutMs: 0 } }, 'connOptions.timeoutMs', /integer >= 1/],
     [{ ...ok, avatarParticipantIdentity: 'x'.repeat(300) }, 'avatarParticipantIdentity', /1..256/],

@@ -8,6 +8,7 @@ import { type RunningEmulator, startEmulator } from '../../../src/emulator/index
 import type { EmulatorOptions } from '../../../src/emulator/types.js';
 import {
   createLiveKitWorkerDriver,
+  type LiveKitWorkerDriver,
   type LiveKitWorkerDriverOptions,
 } from '../../../src/emulator/worker/livekit_driver.js';
 import { AvatarSession, type AvatarSessionOptions } from '../../../src/index.js';
@@ -22,24 +23,25 @@ export type WorkerEvents = { type: string; sessionId: string; [k: string]: unkno
 export async function startEmulatorWithWorker(
   options: EmulatorOptions = {},
   driverOptions: LiveKitWorkerDriverOptions = {},
-): Promise<{ emulator: RunningEmulator; events: WorkerEvents }> {
+): Promise<{ emulator: RunningEmulator; events: WorkerEvents; driver: LiveKitWorkerDriver }> {
   const env = liveKitEnv();
   const events: WorkerEvents = [];
+  const driver = createLiveKitWorkerDriver({
+    ...driverOptions,
+    onEvent: (e) => {
+      events.push(e as unknown as WorkerEvents[number]);
+      driverOptions.onEvent?.(e);
+    },
+  });
   const emulator = await startEmulator({
     livekit: { url: env.url, apiKey: env.apiKey, apiSecret: env.apiSecret },
     provisioningMs: 200,
     queuedMs: 50,
     ...options,
-    driver: createLiveKitWorkerDriver({
-      ...driverOptions,
-      onEvent: (e) => {
-        events.push(e as unknown as WorkerEvents[number]);
-        driverOptions.onEvent?.(e);
-      },
-    }),
+    driver,
   });
   onTestFinished(() => emulator.close());
-  return { emulator, events };
+  return { emulator, events, driver };
 }
 
 /** An agent in a room with an AgentSession (ToneTTS) and a user participant; cleaned up after the test. */
@@ -176,5 +178,51 @@ export class AudioRecorder {
 
   stop(): void {
     void this.#reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * Records every audio track a participant identity publishes, across re-publications (a renewed or
+ * respawned avatar publishes new tracks), as timestamped 10 ms chunks of 48 kHz mono.
+ */
+export class IdentityAudioRecorder {
+  readonly sampleRate = 48_000;
+  readonly chunks: { atMs: number; data: Int16Array }[] = [];
+  readonly tracks: string[] = [];
+  #readers: ReadableStreamDefaultReader<import('@livekit/rtc-node').AudioFrame>[] = [];
+
+  constructor(
+    private readonly room: Room,
+    readonly identities: string[],
+  ) {
+    room.on(RoomEvent.TrackSubscribed, this.#onTrack);
+    for (const p of room.remoteParticipants.values()) {
+      for (const pub of p.trackPublications.values()) {
+        if (pub.track) this.#onTrack(pub.track as RemoteTrack, pub, p);
+      }
+    }
+  }
+
+  #onTrack = (track: RemoteTrack, _pub: unknown, p: { identity: string }): void => {
+    if (track.kind !== TrackKind.KIND_AUDIO || !this.identities.includes(p.identity)) return;
+    if (this.tracks.includes(track.sid ?? '')) return;
+    this.tracks.push(track.sid ?? '');
+    const reader = new AudioStream(track, {
+      sampleRate: this.sampleRate,
+      numChannels: 1,
+    }).getReader();
+    this.#readers.push(reader);
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (done || !value) return;
+        this.chunks.push({ atMs: Date.now(), data: value.data.slice() });
+      }
+    })();
+  };
+
+  stop(): void {
+    this.room.off(RoomEvent.TrackSubscribed, this.#onTrack);
+    for (const r of this.#readers) void r.cancel().catch(() => {});
   }
 }

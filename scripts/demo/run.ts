@@ -1,0 +1,436 @@
+// The demo itself: server, emulator, agent worker, room, simulated user, conversation, teardown, results.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { OFFLINE_DIALOGUE, OFFLINE_GREETING } from '../../examples/offline/index.js';
+import {
+  type EmulatedSession,
+  type RunningEmulator,
+  startEmulator,
+} from '../../src/emulator/index.js';
+import { type LiveKitServerHandle, REPO_ROOT, startLiveKitServer } from '../lib/livekit_server.js';
+import { type AgentWorker, startAgentWorker } from './agent_worker.js';
+import type { DemoArgs } from './args.js';
+import type { Utterance } from './audio_watch.js';
+import { wavFile } from './audio_watch.js';
+import { writeContactSheet } from './contact_sheet.js';
+import { converse, type UserLine } from './conversation.js';
+import { type Progress, seconds } from './progress.js';
+import {
+  type AvatarLine,
+  type DemoSummary,
+  endedBy,
+  MIN_DECODED_FRAMES,
+  MIN_HEARD_MS,
+  matchLines,
+  printSummary,
+} from './summary.js';
+import { SimulatedUser } from './user.js';
+
+/** How long the avatar may take to show its first frame after the user joined. */
+const FIRST_FRAME_TIMEOUT_MS = 45_000;
+/** How long the agent worker may take to start and register (includes TypeScript loading). */
+const REGISTER_TIMEOUT_MS = 60_000;
+/** How long to wait for every Runway session to end once the agent has stopped. */
+const SESSION_END_TIMEOUT_MS = 8000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Rejects after `ms` with a message naming what was awaited. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s: ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+type WorkerEvent = { type: string; sessionId: string; atMs: number; [k: string]: unknown };
+
+/** Everything started so far, for cleanup in any order of failure. */
+interface Running {
+  server?: LiveKitServerHandle;
+  /** "Runway's" LiveKit server for hosted sessions (Runway hosts those rooms on its own server). */
+  runwayServer?: LiveKitServerHandle;
+  emulator?: RunningEmulator;
+  agent?: AgentWorker;
+  user?: SimulatedUser;
+}
+
+/** Runs the demo; resolves with the exit code (0 only when the user saw and heard the avatar). */
+export async function runDemo(
+  args: DemoArgs,
+  progress: Progress,
+  network: string,
+): Promise<number> {
+  const outDir = resolve(REPO_ROOT, args.outDir);
+  await mkdir(outDir, { recursive: true });
+  const paths = {
+    contactSheet: join(outDir, 'contact-sheet.png'),
+    summary: join(outDir, 'summary.json'),
+    heard: join(outDir, 'heard.wav'),
+    agentLog: join(outDir, 'agent.log'),
+  };
+  // Results of an earlier run must not pass for this one's.
+  await Promise.all(Object.values(paths).map((p) => rm(p, { force: true })));
+  const show = (p: string) => relative(process.cwd(), p) || p;
+  const running: Running = {};
+  const timeline: Record<string, number | null> = {};
+  const mark = (k: string, at = Date.now()) => {
+    timeline[k] = progress.elapsedMs(at);
+  };
+  const workerEvents: WorkerEvent[] = [];
+  const failures: string[] = [];
+  let userLines: UserLine[] = [];
+  let agentStop: { code: number; forced: boolean; ms: number } | undefined;
+  const room = `runway-demo-${randomBytes(3).toString('hex')}`;
+  const userIdentity = 'demo-user';
+
+  let cleaned: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => {
+    cleaned ??= (async () => {
+      await running.user?.leave().catch(() => {});
+      if (running.agent) agentStop ??= await running.agent.stop(3000);
+      await running.emulator?.close().catch(() => {});
+      await running.server?.stop().catch(() => {});
+      await running.runwayServer?.stop().catch(() => {});
+    })();
+    return cleaned;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress.warn(`${signal}: stopping everything the demo started...`);
+    void cleanup().finally(() => {
+      progress.step('stopped: agent worker, emulator and livekit-server are gone');
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+
+  try {
+    // 1. LiveKit server(s). Hosted sessions live in Runway's own rooms: on a second server here, as
+    // an agent worker with automatic dispatch would otherwise be dispatched into those rooms too.
+    const hostedPossible = args.strategy === 'hosted' || args.mode === 'hosted-only';
+    const [server, runwayServer] = await Promise.all([
+      startLiveKitServer({}),
+      hostedPossible ? startLiveKitServer({}) : undefined,
+    ]);
+    running.server = server;
+    running.runwayServer = runwayServer;
+    mark('livekitServerReady');
+    progress.step(`livekit-server ready at ${server.url} (pid ${server.pid})`);
+    if (runwayServer) {
+      progress.step(
+        `second livekit-server for Runway's hosted rooms at ${runwayServer.url} (pid ${runwayServer.pid})`,
+      );
+    }
+
+    // 2. Runway emulator with its avatar worker, in the chosen API mode.
+    const emulator = await startEmulator({
+      mode: args.mode,
+      ...(runwayServer
+        ? {
+            livekit: {
+              url: runwayServer.url,
+              apiKey: runwayServer.apiKey,
+              apiSecret: runwayServer.apiSecret,
+            },
+          }
+        : {}),
+      worker: {
+        // The hosted character answers with the offline script too.
+        reply: (turn) => OFFLINE_DIALOGUE[(turn - 1) % OFFLINE_DIALOGUE.length]!.reply,
+        onEvent: (e) => onWorkerEvent(e as WorkerEvent),
+      },
+    });
+    running.emulator = emulator;
+    mark('emulatorReady');
+    progress.step(
+      `Runway emulator at ${emulator.url}, mode ${emulator.mode} (emulated avatar worker and hosted character on)`,
+    );
+    let retrieves = 0;
+    emulator.on('request', (r) => {
+      if (r.route === 'retrieve') {
+        retrieves++;
+        return;
+      }
+      progress.step(`Runway API: ${r.method} ${r.path} -> ${r.status ?? 'no response'}`, r.atMs);
+    });
+    emulator.on('status', (id, status, s) =>
+      progress.step(`Runway session ${id.slice(0, 8)} (${s.via}): ${status}`),
+    );
+
+    // 3. The example agent as a real worker.
+    const agent = await startAgentWorker({
+      repoRoot: REPO_ROOT,
+      logFile: paths.agentLog,
+      livekit: server,
+      runway: { baseUrl: emulator.url, apiKey: emulator.apiKey },
+      strategy: args.strategy,
+      voice: args.voice,
+      startScript: OFFLINE_GREETING,
+      onMilestone: (what, at) => {
+        if (what === 'entry_failed') return;
+        mark(what === 'registered' ? 'agentRegistered' : 'agentJobReceived', at);
+        progress.step(
+          what === 'registered'
+            ? 'agent worker registered with livekit-server (automatic dispatch)'
+            : 'agent worker received the job for the room',
+          at,
+        );
+      },
+    });
+    running.agent = agent;
+    progress.step(
+      `agent worker started: examples/agent.ts dev, RUNWAY_STRATEGY=${args.strategy}, ` +
+        `AGENT_OFFLINE=1 (pid ${agent.pid}, log ${show(paths.agentLog)})`,
+    );
+    await within(agent.registered, REGISTER_TIMEOUT_MS, 'the agent worker to register');
+
+    // 4. A room: creating it dispatches the (unnamed) agent automatically.
+    const rooms = new RoomServiceClient(server.httpUrl, server.apiKey, server.apiSecret);
+    await rooms.createRoom({ name: room, emptyTimeout: 60 });
+    mark('roomCreated');
+    progress.step(`room ${room} created`);
+
+    // 5. The simulated user.
+    const user = await SimulatedUser.join({
+      url: server.url,
+      apiKey: server.apiKey,
+      apiSecret: server.apiSecret,
+      room,
+      identity: userIdentity,
+      planMs: args.conversationMs,
+      maxRecordMs: args.conversationMs + 60_000,
+      onAvatarTracks: (identity) => {
+        mark('avatarTracks');
+        progress.step(`subscribed to the avatar's video and audio (participant ${identity})`);
+      },
+    });
+    running.user = user;
+    mark('userJoined', user.joinedAtMs);
+    progress.step(
+      `user ${userIdentity} joined the room and published a microphone`,
+      user.joinedAtMs,
+    );
+
+    await within(
+      Promise.race([user.avatarTracks.then(() => user.video!.firstFrame), agent.failure]),
+      FIRST_FRAME_TIMEOUT_MS,
+      "the avatar's first video frame",
+    );
+    const firstAt = user.video!.stats().firstFrameAtMs!;
+    mark('firstVideoFrame', firstAt);
+    progress.step(
+      `first avatar video frame (${seconds(firstAt - user.joinedAtMs)} after the user joined)`,
+      firstAt,
+    );
+
+    // 6. The conversation.
+    const describe = (u: Utterance) => {
+      const text = spokenLines(user, workerEvents).find(
+        (l) => Math.abs(l.atMs - (u.startAtMs - user.joinedAtMs)) < 3000,
+      )?.text;
+      return text ? JSON.stringify(text) : '(no transcript)';
+    };
+    userLines = await converse(user, progress, firstAt + args.conversationMs, describe);
+
+    // 7. Ending: the user leaves, the agent worker stops and ends the Runway session.
+    await user.leave();
+    mark('userLeft');
+    progress.step('user left the room');
+    progress.step('stopping the agent worker (SIGTERM)...');
+    agentStop = await agent.stop(10_000);
+    mark('agentStopped');
+    progress.step(
+      `agent worker exited (code ${agentStop.code}${agentStop.forced ? ', killed after the grace time' : ''}) in ${seconds(agentStop.ms)}`,
+    );
+    const deadline = Date.now() + SESSION_END_TIMEOUT_MS;
+    while (emulator.billing().sessionsBilling > 0 && Date.now() < deadline) await sleep(100);
+    const billing = emulator.billing();
+    progress.step(
+      billing.sessionsBilling === 0
+        ? 'no Runway session left billing'
+        : `${billing.sessionsBilling} Runway session(s) still RUNNING (billing)`,
+    );
+    if (retrieves > 0)
+      progress.detail(`(${retrieves} GET /v1/realtime_sessions/{id} polls not shown)`);
+  } catch (error) {
+    failures.push((error as Error).message);
+    progress.warn(`demo step failed: ${(error as Error).message}`);
+  }
+
+  // 8. Results, whatever happened.
+  const sessions = running.emulator?.sessions() ?? [];
+  const billing = running.emulator?.billing() ?? { sessionsBilling: 0, totalBilledSeconds: 0 };
+  const requests = running.emulator?.requests ?? [];
+  const user = running.user;
+  await cleanup();
+  progress.step('emulator and livekit-server stopped');
+
+  const video = user?.video?.stats();
+  const outputs: Record<string, string> = {};
+  let contactSheet: string | null = null;
+  if (user?.video && user.video.snapshots.length > 0) {
+    const sheet = await writeContactSheet(user.video.snapshots, paths.contactSheet);
+    contactSheet = show(paths.contactSheet);
+    outputs['contactSheet'] = contactSheet;
+    progress.step(
+      `contact sheet written: ${sheet.tiles} avatar frames over time, ${sheet.width}x${sheet.height} PNG`,
+    );
+  }
+  const heardMs = user?.audio?.audibleMs ?? 0;
+  if (user?.audio) {
+    const rec = user.audio.recording();
+    await writeFile(paths.heard, wavFile(rec.samples, rec.sampleRate));
+    outputs['heardAudio'] = show(paths.heard);
+  }
+  outputs['agentLog'] = show(paths.agentLog);
+  outputs.summary = show(paths.summary);
+
+  if ((video?.framesDecoded ?? 0) < MIN_DECODED_FRAMES) {
+    failures.push(
+      `the user decoded ${video?.framesDecoded ?? 0} avatar frames (needs ${MIN_DECODED_FRAMES})`,
+    );
+  }
+  if (heardMs < MIN_HEARD_MS) {
+    failures.push(
+      `the user heard ${seconds(heardMs)} of avatar audio (needs ${seconds(MIN_HEARD_MS)})`,
+    );
+  }
+  const lines = user ? spokenLines(user, workerEvents) : [];
+  const joinedAt = user?.joinedAtMs ?? 0;
+  const summary: DemoSummary = {
+    ok: failures.length === 0,
+    failures,
+    startedAt: new Date(progress.startEpochMs).toISOString(),
+    totalMs: progress.elapsedMs(),
+    network,
+    strategy: {
+      requested: args.strategy,
+      used: sessions.at(-1)?.via ?? null,
+      emulatorMode: args.mode,
+    },
+    room,
+    userIdentity,
+    avatarIdentity: user?.avatarIdentity ?? null,
+    timeline,
+    video: {
+      ...(video ?? emptyVideo()),
+      firstFrameAfterJoinMs:
+        video?.firstFrameAtMs !== undefined ? video.firstFrameAtMs - joinedAt : null,
+      contactSheet,
+    },
+    audio: {
+      heardSeconds: heardMs / 1000,
+      receivedSeconds: (user?.audio?.receivedMs ?? 0) / 1000,
+      firstAudibleAfterJoinMs:
+        user?.audio?.firstAudibleAtMs !== undefined ? user.audio.firstAudibleAtMs - joinedAt : null,
+      utterances: user?.audio ? matchLines(user.audio.utterances, lines, joinedAt) : [],
+      otherAudioPublishers: user ? [...user.otherAudio] : [],
+    },
+    userLines,
+    avatarLines: lines,
+    sessions: sessions.map((s) => sessionSummary(s, workerEvents, requests)),
+    billing: {
+      sessionsBilling: billing.sessionsBilling,
+      totalBilledSeconds: billing.totalBilledSeconds,
+    },
+    runwayRequests: requests.map((r) => `${r.method} ${r.path} -> ${r.status ?? 'none'}`),
+    agent: {
+      exitCode: agentStop?.code ?? null,
+      stopMs: agentStop?.ms ?? null,
+      forced: agentStop?.forced ?? false,
+      log: show(paths.agentLog),
+    },
+    outputs,
+  };
+  await writeFile(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  if (!summary.ok && running.agent) {
+    process.stderr.write(`\nLast lines of ${show(paths.agentLog)}:\n`);
+    for (const l of running.agent.tail(30)) process.stderr.write(`  ${l}\n`);
+  }
+  printSummary(summary);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  return summary.ok ? 0 : 1;
+
+  function onWorkerEvent(e: WorkerEvent): void {
+    workerEvents.push(e);
+    const id = e.sessionId.slice(0, 8);
+    switch (e.type) {
+      case 'joined':
+        progress.step(`emulated Runway worker for ${id} joined its room`, e.atMs);
+        break;
+      case 'agent_joined':
+        progress.step(`emulated avatar worker ${id} sees the agent`, e.atMs);
+        break;
+      case 'participant_joined':
+        progress.step(`hosted character ${id}: a participant joined (the bridge)`, e.atMs);
+        break;
+      case 'end_call':
+        progress.step(`emulated worker ${id} received END_CALL`, e.atMs);
+        break;
+      case 'left':
+        progress.step(`emulated worker ${id} left (${String(e['reason'])})`, e.atMs);
+        break;
+    }
+  }
+}
+
+/** Lines the avatar said: the hosted character's own speech, else the agent's transcripts. */
+function spokenLines(user: SimulatedUser, events: readonly WorkerEvent[]): AvatarLine[] {
+  const character = events.filter((e) => e.type === 'character_speech');
+  if (character.length > 0) {
+    return character.map((e) => ({
+      source: 'hosted character',
+      text: String(e['text']),
+      atMs: e.atMs - Number(e['playedMs'] ?? 0) - user.joinedAtMs,
+    }));
+  }
+  return user.transcripts.map((t) => ({
+    source: 'agent transcript',
+    text: t.text,
+    atMs: t.atMs - user.joinedAtMs,
+  }));
+}
+
+function sessionSummary(
+  s: EmulatedSession,
+  events: readonly WorkerEvent[],
+  requests: Parameters<typeof endedBy>[2],
+): DemoSummary['sessions'][number] {
+  return {
+    id: s.id,
+    via: s.via,
+    status: s.status,
+    endedBy: endedBy(s, events, requests),
+    durationS: s.duration ?? null,
+    billedSeconds: s.billedSeconds,
+    timeline: s.timeline.map((t) => t.status),
+    ...(s.failureCode ? { failureCode: s.failureCode } : {}),
+  };
+}
+
+function emptyVideo(): NonNullable<ReturnType<NonNullable<SimulatedUser['video']>['stats']>> {
+  return {
+    framesReceived: 0,
+    framesDecoded: 0,
+    framesUndecodable: 0,
+    framesDropped: 0,
+    framesOutOfOrder: 0,
+    fps: 0,
+    firstFrameAtMs: undefined,
+    lastFrameAtMs: undefined,
+    firstCounter: undefined,
+    lastCounter: undefined,
+    maxLevel: 0,
+    framesSpeaking: 0,
+    resolutions: [],
+  };
+}
