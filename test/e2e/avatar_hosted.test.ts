@@ -3,6 +3,7 @@
 import {
   AudioSource,
   LocalAudioTrack,
+  RoomEvent,
   TrackPublishOptions,
   TrackSource,
   VideoStream,
@@ -144,6 +145,46 @@ describe('AvatarSession, hosted', () => {
     const sessions = emulator.sessions();
     expect(sessions).toHaveLength(1);
     expect(['FAILED', 'CANCELLED']).toContain(sessions[0]!.status);
+    expect(emulator.billing().sessionsBilling).toBe(0);
+  });
+});
+
+describe('AvatarSession, hosted renewal', () => {
+  it('renews behind the bridge: the user keeps one avatar participant and its video keeps flowing', async () => {
+    const { emulator } = await startEmulatorWithWorker({ mode: 'hosted-only', hardCapMs: 12_000 });
+    const a = await startAgentWithAvatar(emulator, {
+      strategy: 'hosted',
+      sessionCapMs: 12_000,
+      renewLeadMs: 5000,
+    });
+    const renewals: { previousSessionId: string; sessionId: string }[] = [];
+    a.avatar.on('session_renewed', (e) => renewals.push(e));
+    let avatarLeft = 0;
+    a.userRoom.on(RoomEvent.ParticipantDisconnected, (p) => {
+      if (p.identity === AVATAR) avatarLeft++;
+    });
+    await a.avatar.waitForJoin({ timeout: 20_000 });
+    const tracks = await subscribeToAvatar(a.userRoom, AVATAR);
+    const reader = new VideoStream(tracks.video).getReader();
+    const arrivals: number[] = [];
+    let decoded = 0;
+    const stopAt = Date.now() + 11_000;
+    while (Date.now() < stopAt) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      arrivals.push(Date.now());
+      if (decodeFrame(value.frame)) decoded++;
+    }
+    await reader.cancel();
+    expect(renewals).toHaveLength(1);
+    expect(avatarLeft).toBe(0);
+    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
+    expect(Math.max(...gaps)).toBeLessThan(1000);
+    expect(decoded).toBeGreaterThan(arrivals.length * 0.8);
+    await emulator.waitForStatus(renewals[0]!.previousSessionId, 'COMPLETED', 5000);
+    expect(emulator.session(renewals[0]!.sessionId)?.status).toBe('RUNNING');
+    await a.session.close();
+    await emulator.waitForStatus(renewals[0]!.sessionId, 'COMPLETED', 10_000);
     expect(emulator.billing().sessionsBilling).toBe(0);
   });
 });
