@@ -1,5 +1,5 @@
 // Ending a Runway session: END_CALL to its worker in the room (ends COMPLETED), else DELETE (CANCELLED).
-import { type Room, RoomEvent } from '@livekit/rtc-node';
+import type { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
 import { log, PII } from '../log.js';
 
@@ -16,77 +16,58 @@ export interface EndSessionInput {
   avatarIdentity: string;
   sessionId: string;
   client: RunwayClient;
-  /** How long to wait for the avatar to leave after END_CALL before falling back to DELETE. */
+  /** How long to wait for the session to end after END_CALL before falling back to DELETE; default 8000. */
   leaveTimeoutMs?: number;
+  /** The worker is known to be gone: no END_CALL, DELETE at once. */
+  workerGone?: boolean;
 }
 
-/** How the wait for the worker's departure ended. */
-type LeaveOutcome = 'left' | 'room_closed' | 'timeout';
+/** Interval of the status checks after END_CALL, ms. */
+const END_POLL_MS = 250;
+/** How long to watch the status when the worker is not seen in the room, ms. */
+const ABSENT_WAIT_MS = 1500;
 
-function waitForLeave(room: Room, identity: string, timeoutMs: number): Promise<LeaveOutcome> {
-  if (!room.remoteParticipants.has(identity)) return Promise.resolve('left');
-  return new Promise((resolve) => {
-    const done = (outcome: LeaveOutcome) => {
-      clearTimeout(timer);
-      room.off(RoomEvent.ParticipantDisconnected, onLeft);
-      room.off(RoomEvent.Disconnected, onRoomGone);
-      resolve(outcome);
-    };
-    const onLeft = (p: { identity: string }) => p.identity === identity && done('left');
-    const onRoomGone = () => done('room_closed');
-    const timer = setTimeout(() => done('timeout'), timeoutMs);
-    room.on(RoomEvent.ParticipantDisconnected, onLeft);
-    room.on(RoomEvent.Disconnected, onRoomGone);
-  });
-}
-
-/** Polls the session until it is terminal or `timeoutMs` passes; true when it ended. */
-async function endsWithin(
-  client: RunwayClient,
-  sessionId: string,
-  timeoutMs: number,
-): Promise<boolean> {
+/** Polls the session until it is terminal or `timeoutMs` passes; its last status, if known. */
+async function settle(client: RunwayClient, sessionId: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const session = await client.retrieveSession(sessionId).catch(() => undefined);
-    if (session && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(session.status)) return true;
-    if (Date.now() >= deadline) return false;
+    if (session && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(session.status))
+      return session.status;
+    if (Date.now() >= deadline) return session?.status;
     await new Promise((r) => setTimeout(r, END_POLL_MS));
   }
 }
 
-/** Interval of the status check when the room closed right after END_CALL, ms. */
-const END_POLL_MS = 250;
-
 /**
- * Sends a reliable `{"type":"END_CALL"}` to the avatar when it is in the room and waits for it to
- * leave. If the room closes meanwhile (job shutdown disconnects it right after the agent session
- * closes), the session's status decides: DELETE only if it has not ended. When the avatar is absent,
- * the packet fails or the avatar stays, DELETEs the session. Failures are logged, never thrown.
+ * Sends a reliable `{"type":"END_CALL"}` to the worker while the room is connected (Runway then ends
+ * the session COMPLETED), and watches the session's status rather than the room: at job shutdown
+ * agents-js disconnects the room right after the agent session closes, and Runway's worker also ends
+ * the session when the trusted agent leaves. DELETE only if the session has not ended within
+ * `leaveTimeoutMs`, or when END_CALL could not be sent at all. Failures are logged, never thrown.
  */
 export async function endSession(input: EndSessionInput): Promise<EndOutcome> {
   const logger = log();
   const { room, avatarIdentity, sessionId } = input;
-  const leaveTimeoutMs = input.leaveTimeoutMs ?? 3000;
-  if (room.isConnected && room.localParticipant && room.remoteParticipants.has(avatarIdentity)) {
+  if (!input.workerGone && room.isConnected && room.localParticipant) {
     try {
       await room.localParticipant.publishData(END_CALL, {
         reliable: true,
         destination_identities: [avatarIdentity],
       });
-      const outcome = await waitForLeave(room, avatarIdentity, leaveTimeoutMs);
-      if (
-        outcome === 'left' ||
-        (outcome === 'room_closed' && (await endsWithin(input.client, sessionId, leaveTimeoutMs)))
-      ) {
+      // A worker that is not (or no longer) in the room gets a short wait: it has probably gone.
+      const present = room.remoteParticipants.has(avatarIdentity);
+      const waitMs = present ? (input.leaveTimeoutMs ?? 8000) : ABSENT_WAIT_MS;
+      const status = await settle(input.client, sessionId, waitMs);
+      if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
         logger.debug(
-          { sessionId, [PII.avatarIdentity]: avatarIdentity },
-          'ended Runway session with END_CALL',
+          { sessionId, status, [PII.avatarIdentity]: avatarIdentity },
+          'Runway session ended after END_CALL',
         );
-        return 'end_call';
+        return status === 'CANCELLED' ? 'cancelled' : 'end_call';
       }
       logger.warn(
-        { sessionId, outcome },
+        { sessionId, status },
         'Runway session did not end after END_CALL; cancelling it',
       );
     } catch (error) {

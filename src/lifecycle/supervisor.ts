@@ -39,6 +39,7 @@ export class AvatarSupervisor {
   #renewTimer: ReturnType<typeof setTimeout> | undefined;
   #roomAudio: voice.ParticipantAudioOutput | undefined;
   #replacing: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
   #closed = false;
   #logger = log();
 
@@ -138,7 +139,7 @@ export class AvatarSupervisor {
     const policy = this.deps.options.onAvatarLost;
     if (policy === 'close') {
       this.#active = undefined;
-      await lost.end('avatar lost');
+      await lost.end('avatar lost', { workerGone: true });
       await this.deps.agentSession.close();
       return;
     }
@@ -147,7 +148,7 @@ export class AvatarSupervisor {
     if (policy === 'respawn') await this.#respawn(lost);
     else {
       this.#active = undefined;
-      await lost.end('avatar lost');
+      await lost.end('avatar lost', { workerGone: true });
     }
   }
 
@@ -173,7 +174,7 @@ export class AvatarSupervisor {
       }
     }
     this.#active = undefined;
-    await lost.end('respawn gave up');
+    await lost.end('respawn gave up', { workerGone: true });
     this.#logger.error('Runway avatar could not be respawned; the agent goes on without an avatar');
   }
 
@@ -199,16 +200,25 @@ export class AvatarSupervisor {
   }
 
   /** Stops renewals and loss handling and ends the current session. Never throws. */
-  async close(reason: string): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Stops renewals and loss handling and ends the current session. Never throws. The session's END_CALL
+   * is sent before this returns its promise: call it synchronously from the agent session's close event
+   * (agents-js disconnects the room right after the agent session closes, at job shutdown).
+   */
+  close(reason: string): Promise<void> {
+    if (this.#closing) return this.#closing;
     this.#closed = true;
     clearTimeout(this.#renewTimer);
     this.router.release();
     this.#offLost?.();
-    await this.#replacing;
     const active = this.#active;
     this.#active = undefined;
-    await active?.end(reason);
-    await this.#roomAudio?.close().catch(() => {});
+    const ending = active?.end(reason); // synchronous up to END_CALL
+    const replacing = this.#replacing; // a replacement in flight ends itself once it sees #closed
+    this.#closing = (async () => {
+      await Promise.all([ending, replacing]);
+      await this.#roomAudio?.close().catch(() => {});
+    })();
+    return this.#closing;
   }
 }

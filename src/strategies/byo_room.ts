@@ -72,13 +72,14 @@ export class ByoRoomStrategy implements Strategy {
       sessionId: id,
       audioOutput,
       mutesAgent: false,
-      end: async () => {
+      end: async (_reason, opts) => {
         presence.close();
         await endSession({
           room: ctx.room,
           avatarIdentity: options.avatarIdentity,
           sessionId: id,
           client,
+          workerGone: opts?.workerGone,
         });
         audioOutput.detachFromRoom();
       },

@@ -98,12 +98,13 @@ export class HostedStrategy implements Strategy {
     audioOutput: MutedAudioOutput,
   ): ActiveAvatar {
     const { client, options } = ctx;
-    const endFeed = async () => {
+    const endFeed = async (workerGone?: boolean) => {
       await endSession({
         room: feed.room,
         avatarIdentity: feed.workerIdentity ?? `worker:${feed.sessionId}`,
         sessionId: feed.sessionId,
         client,
+        workerGone,
       });
       await feed.close();
     };
@@ -113,8 +114,8 @@ export class HostedStrategy implements Strategy {
       audioOutput,
       mutesAgent: true,
       bridge,
-      end: async () => {
-        await endFeed();
+      end: async (_reason, opts) => {
+        await endFeed(opts?.workerGone);
         await bridge.close();
       },
       replace: async (reason) => {

@@ -37,8 +37,12 @@ export interface ActiveAvatar {
   readonly mutesAgent: boolean;
   /** The hosted media bridge, when there is one (stats for benchmarks and tests). */
   readonly bridge?: MediaBridge;
-  /** Ends the Runway session and releases what the strategy holds. Never throws; call once. */
-  end(reason: string): Promise<void>;
+  /**
+   * Ends the Runway session and releases what the strategy holds. Never throws; call once. Sends
+   * END_CALL synchronously (before the first await), so a room disconnected right after the call
+   * still carries it. `workerGone`: the worker is known to have left; cancel through the API at once.
+   */
+  end(reason: string, opts?: { workerGone?: boolean }): Promise<void>;
   /**
    * Starts a replacement Runway session of the same strategy under the same avatar identity, waits
    * until it is shown, then ends this one (renewal before Runway's cap, or respawn after a loss).

@@ -136,7 +136,10 @@ describe('AvatarSession lifecycle', () => {
     await sleep(300);
     recorder.stop();
     expect(analyse(recorder, [750, 400]).get(750)?.ms ?? 0).toBeGreaterThan(1000);
-    expect(emulator.billing().sessionsBilling).toBe(0);
+    await waitFor(() => emulator.billing().sessionsBilling === 0, {
+      timeoutMs: 10_000,
+      debugName: 'lost session no longer billing',
+    });
   });
 
   it('close: after the worker is killed the agent session closes cleanly', async () => {
