@@ -26,6 +26,7 @@ export type { StartOptions } from './livekit/credentials.js';
 export type { AvatarSessionOptions, StrategyOption } from './options.js';
 export type { BridgeStats, RunwayDataMessage } from './strategies/bridge.js';
 export { resetStrategyCache } from './strategies/detect.js';
+export { probeStrategy } from './strategies/probe.js';
 export type { StrategyName } from './strategies/strategy.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 
