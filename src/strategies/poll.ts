@@ -31,11 +31,16 @@ const PRIOR_WINDOW: [number, number] = [1600, 2100];
 export function expectedWindow(baseUrl: string): [number, number] {
   const seen = history.get(baseUrl);
   if (!seen?.length) return PRIOR_WINDOW;
-  const los = seen.flatMap((b) => (b.lo === undefined ? [] : [b.lo]));
-  const lo =
-    los.length > 0 ? Math.min(...los) : Math.min(PRIOR_WINDOW[0], ...seen.map((b) => b.hi));
-  const hi = Math.max(...seen.map((b) => b.hi));
-  return [Math.max(0, lo - WINDOW_SLACK_MS), hi + WINDOW_SLACK_MS];
+  const bounded = seen.filter((b): b is { lo: number; hi: number } => b.lo !== undefined);
+  // Steady provisioning: every interval contains the same instant, so their intersection is tight.
+  if (bounded.length > 0) {
+    const lo = Math.max(...bounded.map((b) => b.lo));
+    const hi = Math.min(...seen.map((b) => b.hi));
+    if (lo <= hi) return [Math.max(0, lo - WINDOW_SLACK_MS / 2), hi + WINDOW_SLACK_MS / 2];
+  }
+  // Varying provisioning: span the likeliest READY instants (interval midpoints).
+  const centres = seen.map((b) => (b.lo === undefined ? b.hi : (b.lo + b.hi) / 2));
+  return [Math.max(0, Math.min(...centres) - WINDOW_SLACK_MS), Math.max(...centres) + WINDOW_SLACK_MS];
 }
 
 /**

@@ -65,9 +65,9 @@ describe('nextPollDelay', () => {
     expect(expectedWindow('u')).toEqual([1600, 2100]);
     recordProvisioning('u', 2000, 2060);
     recordProvisioning('u', 2040, 2100);
-    expect(expectedWindow('u')).toEqual([1950, 2150]);
+    expect(expectedWindow('u')).toEqual([2015, 2085]); // steady: the intervals' intersection
     recordProvisioning('w', undefined, 2100); // READY at the first poll: only an upper bound
-    expect(expectedWindow('w')).toEqual([1550, 2150]);
+    expect(expectedWindow('w')).toEqual([2050, 2150]);
     const r = simulate(2050, expectedWindow('u'));
     expect(r.polls).toBeLessThanOrEqual(4);
   });
