@@ -40,7 +40,10 @@ export function expectedWindow(baseUrl: string): [number, number] {
   }
   // Varying provisioning: span the likeliest READY instants (interval midpoints).
   const centres = seen.map((b) => (b.lo === undefined ? b.hi : (b.lo + b.hi) / 2));
-  return [Math.max(0, Math.min(...centres) - WINDOW_SLACK_MS), Math.max(...centres) + WINDOW_SLACK_MS];
+  return [
+    Math.max(0, Math.min(...centres) - WINDOW_SLACK_MS),
+    Math.max(...centres) + WINDOW_SLACK_MS,
+  ];
 }
 
 /**

@@ -45,11 +45,14 @@ export interface AudioPlayerOptions {
   queueMs: number;
   /** Received audio held ahead of playout before the receiver is paused. */
   bufferMs: number;
+  /** Duration of each captured frame; default {@link DEFAULT_CHUNK_MS}. */
+  chunkMs?: number;
   /** Called once per segment, when it has played out or was interrupted. */
   onSegmentDone: (segment: PlayoutSegment, outcome: SegmentOutcome) => void;
 }
 
-const CHUNK_MS = 10;
+/** Default duration of each frame captured into the source, ms. */
+export const DEFAULT_CHUNK_MS = 10;
 /** Levels remembered per 10 ms chunk (must exceed the queue). */
 const LEVEL_SLOTS = 512;
 
@@ -66,6 +69,7 @@ export class AudioPlayer {
   readonly channels: number;
   readonly #opts: AudioPlayerOptions;
   readonly #chunkFrames: number;
+  readonly #chunkMs: number;
   readonly #frame: AudioFrame;
   readonly #levels = new Float32Array(LEVEL_SLOTS);
   #segments: PlayoutSegment[] = [];
@@ -83,9 +87,10 @@ export class AudioPlayer {
     this.#opts = opts;
     this.sampleRate = opts.sampleRate;
     this.channels = opts.channels;
-    this.#chunkFrames = (opts.sampleRate * CHUNK_MS) / 1000;
-    if (!Number.isInteger(this.#chunkFrames))
-      throw new RangeError('sample rate not a multiple of 100');
+    this.#chunkMs = opts.chunkMs ?? DEFAULT_CHUNK_MS;
+    this.#chunkFrames = (opts.sampleRate * this.#chunkMs) / 1000;
+    if (!Number.isInteger(this.#chunkFrames) || this.#chunkFrames < 1)
+      throw new RangeError('sample rate × chunk duration is not a whole number of frames');
     this.source = new AudioSource(opts.sampleRate, opts.channels, opts.queueMs);
     this.ring = new SampleRing(Math.ceil((opts.sampleRate * opts.bufferMs) / 1000), opts.channels);
     this.#frame = AudioFrame.create(opts.sampleRate, opts.channels, this.#chunkFrames);
@@ -185,7 +190,7 @@ export class AudioPlayer {
       this.#mapSegments(readStart, n);
       const now = performance.now();
       const elapsed = this.#lastCaptureMs === 0 ? 0 : now - this.#lastCaptureMs;
-      this.#queueMs = Math.max(this.#queueMs - elapsed, 0) + CHUNK_MS;
+      this.#queueMs = Math.max(this.#queueMs - elapsed, 0) + this.#chunkMs;
       this.#lastCaptureMs = now;
       this.#pushed += this.#chunkFrames;
       this.#chunks++;

@@ -32,6 +32,7 @@ export function createAvatarMedia(
     channels: audio?.channels ?? 1,
     queueMs: audio?.queueMs ?? 100,
     bufferMs: Math.max(audio?.bufferMs ?? 10_000, 1_000),
+    ...(audio?.chunkMs === undefined ? {} : { chunkMs: audio.chunkMs }),
     onSegmentDone,
   });
   const coded = new CodedVideo({

@@ -21,6 +21,11 @@ export interface WorkerAudioOptions {
   queueMs?: number;
   /** Received speech buffered ahead of playout before reading pauses; default 10000, min 1000. */
   bufferMs?: number;
+  /**
+   * Duration of each frame captured into the track; default 10. Longer frames mean fewer native calls
+   * per second (many workers in one process); keep `queueMs` at least twice this.
+   */
+  chunkMs?: number;
 }
 
 /** Options of `startAvatarWorker`. */
