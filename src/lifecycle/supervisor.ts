@@ -211,12 +211,20 @@ export class AvatarSupervisor {
     clearTimeout(this.#renewTimer);
     this.router.release();
     this.#offLost?.();
-    const active = this.#active;
-    this.#active = undefined;
-    const ending = active?.end(reason); // synchronous up to END_CALL
-    const replacing = this.#replacing; // a replacement in flight ends itself once it sees #closed
+    const replacing = this.#replacing;
+    const endActive = () => {
+      const active = this.#active;
+      this.#active = undefined;
+      return active?.end(reason); // synchronous up to END_CALL
+    };
+    // No handover in flight: END_CALL goes out now. During one, the replacement ends itself once it
+    // sees #closed (the old session was already cancelled by the handover), then what is left is ended.
+    const ending = replacing ? undefined : endActive();
     this.#closing = (async () => {
-      await Promise.all([ending, replacing]);
+      if (replacing) {
+        await replacing;
+        await endActive();
+      } else await ending;
       await this.#roomAudio?.close().catch(() => {});
     })();
     return this.#closing;

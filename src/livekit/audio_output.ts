@@ -81,15 +81,22 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   #staleUntil = 0;
   #logger = log();
 
+  /** Room listeners the upstream constructor added (and never removes); dropped on detach. */
+  readonly #upstreamListeners: ((...args: unknown[]) => void)[];
+
   constructor(opts: RunwayAudioOutputOptions) {
     // Keep upstream from registering its process-wide handler: this class registers one per room.
     voice.DataStreamAudioOutput._playbackFinishedRpcRegistered = true;
+    const before = new Set(opts.room.listeners(RoomEvent.ConnectionStateChanged));
     super({
       room: opts.room,
       destinationIdentity: opts.destinationIdentity,
       sampleRate: opts.sampleRate,
       waitRemoteTrack: opts.waitRemoteTrack,
     });
+    this.#upstreamListeners = opts.room
+      .listeners(RoomEvent.ConnectionStateChanged)
+      .filter((l) => !before.has(l)) as ((...args: unknown[]) => void)[];
     this.#room = opts.room;
     this.#destination = opts.destinationIdentity;
     this.#clearBufferTimeoutMs = opts.clearBufferTimeoutMs;
@@ -108,6 +115,10 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     const handlers = roomDispatchers.get(this.#room);
     if (handlers?.get(this.#destination) === this.#handler) handlers.delete(this.#destination);
     clearTimeout(this.#clearTimer);
+    // Upstream's connection listener would keep this output (and all it holds) alive with the room.
+    for (const listener of this.#upstreamListeners) {
+      this.#room.off(RoomEvent.ConnectionStateChanged, listener as never);
+    }
   }
 
   override async captureFrame(frame: AudioFrame): Promise<void> {

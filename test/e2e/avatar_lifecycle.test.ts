@@ -81,13 +81,16 @@ describe('AvatarSession lifecycle', () => {
     // One avatar participant throughout: replacements come under the same identity, no other face.
     expect(new Set(avatarJoins.filter((id) => id !== a.agentIdentity))).toEqual(new Set([AVATAR]));
 
-    const sessionId = a.avatar.sessionId!;
     await a.session.close();
-    await emulator.waitForStatus(sessionId, 'COMPLETED', 10_000);
+    await a.avatar.aclose(); // the memoised end: resolves once the last session has ended
     const sessions = emulator.sessions();
-    expect(sessions.length).toBe(renewals.length + 1);
+    // One more if the close came during a handover (that replacement then ends itself).
+    expect(sessions.length).toBeGreaterThanOrEqual(renewals.length + 1);
+    expect(sessions.length).toBeLessThanOrEqual(renewals.length + 2);
     for (const r of renewals)
       expect(emulator.session(r.previousSessionId)?.status).toBe('CANCELLED');
+    // The newest session (creation order) is ended cleanly by END_CALL.
+    expect(sessions.at(-1)?.status).toBe('COMPLETED');
     expect(emulator.billing().sessionsBilling).toBe(0);
   });
 
