@@ -1,7 +1,6 @@
 // Hosted: Runway's documented flow (create → poll READY → consume) and a bridge from Runway's room into the
 // agent's room. Runway's character leads the conversation with its own voice; the agent's TTS is muted.
 import { voice } from '@livekit/agents';
-import type { AudioFrame } from '@livekit/rtc-node';
 import { cancelSession, endSession } from '../lifecycle/end_session.js';
 import { mintAvatarToken } from '../livekit/token.js';
 import { log } from '../log.js';
@@ -15,9 +14,6 @@ export const READY_TIMEOUT_MS = 30_000;
 
 /** An audio sink that plays nothing: the agent's TTS is not heard while Runway's character speaks. */
 export class MutedAudioOutput extends voice.AudioOutput {
-  override async captureFrame(frame: AudioFrame): Promise<void> {
-    await super.captureFrame(frame);
-  }
   override flush(): void {
     super.flush();
     if (this.pendingPlayoutSegments > 0)
