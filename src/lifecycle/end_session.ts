@@ -50,14 +50,15 @@ export async function endSession(input: EndSessionInput): Promise<EndOutcome> {
   const logger = log();
   const { room, avatarIdentity, sessionId } = input;
   if (!input.workerGone && room.isConnected && room.localParticipant) {
+    // Read before sending: a job shutdown disconnects (and empties) the room right after. A worker that
+    // is not in the room gets a short wait: it has probably gone.
+    const present = room.remoteParticipants.has(avatarIdentity);
+    const waitMs = present ? (input.leaveTimeoutMs ?? 8000) : ABSENT_WAIT_MS;
     try {
       await room.localParticipant.publishData(END_CALL, {
         reliable: true,
         destination_identities: [avatarIdentity],
       });
-      // A worker that is not (or no longer) in the room gets a short wait: it has probably gone.
-      const present = room.remoteParticipants.has(avatarIdentity);
-      const waitMs = present ? (input.leaveTimeoutMs ?? 8000) : ABSENT_WAIT_MS;
       const status = await settle(input.client, sessionId, waitMs);
       if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
         logger.debug(
