@@ -1,8 +1,11 @@
 // Entry of `npm run bench`: runs the chosen benches, prints the table and targets, writes the raw JSON.
+// Benches with real rooms run in a private network namespace (the whole run re-executes itself there).
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { initializeLogger } from '@livekit/agents';
-import { BENCHES } from './benches.js';
+import { fileURLToPath } from 'node:url';
+import { ensureLiveKitServerBinary, REPO_ROOT } from '../scripts/lib/livekit_server_binary.js';
+import { canUsePrivateNetns, NETNS_ENV_FLAG, privateNetnsCommand } from '../scripts/lib/netns.js';
 import { parseCli, selectBenches, USAGE } from './lib/cli.js';
 import { describeMachine, loadAverage } from './lib/machine.js';
 import {
@@ -13,7 +16,48 @@ import {
   writeReport,
 } from './lib/report.js';
 
+/*
+ * Environment:
+ *   BENCH_NETNS=0   stay on the host network even for benches with rooms (servers still listen on
+ *                   127.0.0.1 only, but libwebrtc gathers the host's interface addresses).
+ *   LOG_LEVEL       the plugin's log level (default silent), on stderr.
+ */
+
+/** Runs this script again inside a private network namespace; resolves with its exit code. */
+async function reexecInNetns(argv: string[]): Promise<number> {
+  const wrapped = await privateNetnsCommand(process.execPath, [
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    ...argv,
+  ]);
+  return new Promise((done) => {
+    const child = spawn(wrapped.cmd, wrapped.args, {
+      cwd: REPO_ROOT,
+      env: wrapped.env,
+      stdio: 'inherit',
+    });
+    // Ctrl-C reaches the child through the terminal's process group; the child cleans up.
+    const onInt = () => {};
+    const onTerm = () => child.kill('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    child.on('error', (err) => {
+      process.stderr.write(`bench: cannot start the namespace: ${err.message}\n`);
+      done(1);
+    });
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      done(code ?? (signal === 'SIGINT' ? 130 : 1));
+    });
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
+  // rtc-node logs at debug level unless NODE_ENV=production; it reads it when first loaded (below).
+  process.env['NODE_ENV'] ??= 'production';
+  const { BENCHES } = await import('./benches.js');
   let cli: ReturnType<typeof parseCli>;
   let benches: typeof BENCHES;
   try {
@@ -31,8 +75,29 @@ async function main(argv: string[]): Promise<number> {
     for (const b of BENCHES) process.stdout.write(`${b.name.padEnd(12)} ${b.title}\n`);
     return 0;
   }
+  let network = 'no rooms';
+  if (benches.some((b) => b.rooms)) {
+    if (process.env[NETNS_ENV_FLAG] === '1') network = 'private network namespace';
+    else {
+      // Outside the namespace: the binary may have to be built (Go module proxy) first.
+      await ensureLiveKitServerBinary();
+      const probe =
+        process.env['BENCH_NETNS'] === '0'
+          ? { ok: false, reason: 'BENCH_NETNS=0' }
+          : await canUsePrivateNetns();
+      if (probe.ok) {
+        process.stderr.write('… re-running inside a private network namespace (lo + veth only)\n');
+        return reexecInNetns(argv);
+      }
+      network = 'host network (servers on 127.0.0.1 only)';
+      process.stderr.write(
+        `note: cannot use a private network namespace (${probe.reason}); benches with rooms run on the host network (servers listen on 127.0.0.1 only)\n`,
+      );
+    }
+  }
   // The plugin logs through @livekit/agents' logger; keep it quiet unless asked (LOG_LEVEL=debug).
-  initializeLogger({ pretty: false, level: process.env.LOG_LEVEL ?? 'silent' });
+  const { initializeLogger } = await import('@livekit/agents');
+  initializeLogger({ pretty: false, level: process.env['LOG_LEVEL'] ?? 'silent' });
 
   const report: RunReport = {
     startedAt: new Date().toISOString(),
@@ -42,10 +107,11 @@ async function main(argv: string[]): Promise<number> {
     loadAverage: { start: loadAverage(), end: [] },
     benches: [],
   };
-  process.stdout.write(`${renderHeader(report)}\n`);
+  process.stdout.write(`${renderHeader(report)}\nnetwork: ${network}\n`);
   if (cli.quick) process.stdout.write('quick run: small counts, figures not meaningful\n');
   const progress = (message: string) => process.stderr.write(`… ${message}\n`);
   let failed = false;
+  const runStart = performance.now();
   for (const bench of benches) {
     const t0 = performance.now();
     try {
@@ -66,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
   report.finishedAt = new Date().toISOString();
   report.loadAverage.end = loadAverage();
   process.stdout.write(
-    `\nload average (1/5/15 min) at end ${report.loadAverage.end.join(' / ')}\n`,
+    `\nwall time ${((performance.now() - runStart) / 1000).toFixed(0)} s; load average (1/5/15 min) at end ${report.loadAverage.end.join(' / ')}\n`,
   );
   const path = await writeReport(report, resolve(cli.outDir));
   process.stdout.write(`raw results: ${path}\n`);

@@ -56,5 +56,10 @@ export interface Bench {
   readonly name: string;
   /** One line saying what it measures. */
   readonly title: string;
+  /**
+   * True when the bench runs a livekit-server and real rooms: `npm run bench` then re-runs itself in a
+   * private network namespace, as `npm test` and the demo do.
+   */
+  readonly rooms?: boolean;
   run(opts: BenchOptions): Promise<BenchResult>;
 }

@@ -1,0 +1,96 @@
+// Bench child role `bridge`: an agent in its own room running the plugin's hosted strategy (create → poll →
+// consume → media bridge), alone in its process so the process's CPU is the bridge's.
+import { voice } from '@livekit/agents';
+import type { Room } from '@livekit/rtc-node';
+import { HostedStrategy } from '../../src/strategies/hosted.js';
+import type { ActiveAvatar, StrategyContext } from '../../src/strategies/strategy.js';
+import { NativeLogCounter } from './ffi_logs.js';
+import type { RoleHandlers } from './ipc.js';
+import { connectRoom, type LiveKitCreds, monoMs } from './rooms.js';
+import { pluginClient, pluginOptions } from './runway.js';
+
+/** Parameters of `init`. */
+export interface BridgeInit {
+  livekit: LiveKitCreds;
+  roomName: string;
+  agentIdentity: string;
+  api: { url: string; apiKey: string };
+}
+
+/** What `sample` answers: counters to difference between two samples. */
+export interface ProcessSample {
+  monoMs: number;
+  /** `process.cpuUsage()`, µs. */
+  cpu: NodeJS.CpuUsage;
+  rss: number;
+  /** rtc-node native log events that reached this process so far (see ffi_logs.ts). */
+  nativeLogEvents: number;
+  bridge?: { videoFrames: number; audioFrames: number; userAudioFrames: number };
+}
+
+/** The role's methods. */
+export function handlers(): RoleHandlers {
+  let init: BridgeInit | undefined;
+  let room: Room | undefined;
+  let active: ActiveAvatar | undefined;
+  const agentSession = new voice.AgentSession({});
+  const logs = new NativeLogCounter();
+  return {
+    async init(p: BridgeInit) {
+      init = p;
+      // The agent does not subscribe to anything: the figures are the bridge's, not the agent's.
+      room = await connectRoom(p.livekit, {
+        identity: p.agentIdentity,
+        room: p.roomName,
+        kind: 'agent',
+        autoSubscribe: false,
+      });
+      return null;
+    },
+    async start() {
+      if (!init || !room) throw new Error('init first');
+      const options = pluginOptions(init.api);
+      const lk = init.livekit;
+      const ctx: StrategyContext = {
+        client: pluginClient(options),
+        options,
+        room,
+        roomName: init.roomName,
+        agentSession,
+        agentIdentity: init.agentIdentity,
+        livekit: () => lk,
+        emit: () => {},
+      };
+      const t0 = monoMs();
+      active = await new HostedStrategy().start(ctx);
+      return { sessionId: active.sessionId, startMs: monoMs() - t0 };
+    },
+    sample(): ProcessSample {
+      const stats = active?.bridge?.stats;
+      return {
+        monoMs: monoMs(),
+        cpu: process.cpuUsage(),
+        rss: process.memoryUsage().rss,
+        nativeLogEvents: logs.events,
+        ...(stats
+          ? {
+              bridge: {
+                videoFrames: stats.videoFrames,
+                audioFrames: stats.audioFrames,
+                userAudioFrames: stats.userAudioFrames,
+              },
+            }
+          : {}),
+      };
+    },
+    async stop() {
+      await active?.end('bench over');
+      active = undefined;
+      return null;
+    },
+    async shutdown() {
+      await active?.end('bench over');
+      await room?.disconnect();
+    },
+  };
+}
