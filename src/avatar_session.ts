@@ -114,6 +114,21 @@ export class AvatarSession extends voice.AvatarSession {
   }
 
   /**
+   * Waits until the avatar of the current Runway session has joined the agent's room and published video.
+   * Unlike the base class's wait by identity alone, a previous session's worker still leaving the room
+   * under the same identity does not count. `timeout` in ms (default 30 000); `null` waits indefinitely.
+   */
+  override async waitForJoin({
+    timeout = 30_000,
+  }: {
+    timeout?: number | null;
+  } = {}): Promise<void> {
+    const active = this.#supervisor?.active;
+    if (active?.waitShown) return active.waitShown(timeout);
+    return super.waitForJoin({ timeout });
+  }
+
+  /**
    * Creates the Runway session and routes the agent's audio to the avatar. LiveKit credentials come from
    * `options`, else `LIVEKIT_URL` / `LIVEKIT_API_KEY` / `LIVEKIT_API_SECRET`.
    */

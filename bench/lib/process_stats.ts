@@ -1,5 +1,5 @@
 // What one process costs: memory after a forced GC, open handles by type, CPU over a window, event-loop delay.
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type Summary, summarize } from './stats.js';
 
@@ -25,9 +25,17 @@ export function forceGc(): void {
 export interface MemorySnapshot {
   rss: number;
   heapUsed: number;
+  /**
+   * The JS heap without V8's compiled code (code spaces): the objects a program keeps. Compiled code and
+   * its feedback grow for a while as V8 optimises hot functions, which is not a leak.
+   */
+  heapObjects: number;
   external: number;
   arrayBuffers: number;
 }
+
+/** V8 heap spaces that hold compiled code. */
+const CODE_SPACES = new Set(['code_space', 'code_large_object_space']);
 
 /**
  * Memory after two full GCs, with a pause between them for finalizers (native handles) to run. The
@@ -38,7 +46,17 @@ export async function memoryAfterGc(): Promise<MemorySnapshot> {
   await new Promise((r) => setTimeout(r, 100));
   forceGc();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  let code = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (CODE_SPACES.has(space.space_name)) code += space.space_used_size;
+  }
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapObjects: m.heapUsed - code,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 
 /** Open libuv handles and requests keeping the process alive, by type (`process.getActiveResourcesInfo`). */

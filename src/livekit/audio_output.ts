@@ -69,6 +69,11 @@ export interface RunwayAudioOutputOptions {
   sampleRate: number;
   waitRemoteTrack?: TrackKind;
   clearBufferTimeoutMs: number;
+  /**
+   * Resolves when this session's avatar is in the room. The first frame waits for it: upstream's wait by
+   * identity alone is satisfied by a previous worker still leaving, which would get (and drop) the audio.
+   */
+  ready?: Promise<void>;
 }
 
 /** Streams the agent's audio to the avatar over `lk.audio_stream`; see the file comment. */
@@ -80,6 +85,8 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   #staleReplies = 0;
   #staleUntil = 0;
   #logger = log();
+  /** Pending until the avatar is ready; undefined after (the hot path then awaits nothing extra). */
+  #notReady: Promise<void> | undefined;
 
   /** Room listeners the upstream constructor added (and never removes); dropped on detach. */
   readonly #upstreamListeners: ((...args: unknown[]) => void)[];
@@ -100,6 +107,10 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     this.#room = opts.room;
     this.#destination = opts.destinationIdentity;
     this.#clearBufferTimeoutMs = opts.clearBufferTimeoutMs;
+    this.#notReady = opts.ready?.then(() => {
+      this.#notReady = undefined;
+    });
+    this.#notReady?.catch(() => {});
     this.#register();
     if (!opts.room.localParticipant) opts.room.once(RoomEvent.Connected, () => this.#register());
   }
@@ -122,6 +133,7 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   }
 
   override async captureFrame(frame: AudioFrame): Promise<void> {
+    if (this.#notReady) await this.#notReady;
     const data = frame.data;
     if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
       frame = new AudioFrame(

@@ -9,9 +9,10 @@ function hasVideo(p: RemoteParticipant): boolean {
 }
 
 /**
- * Watches for the participant `identity` that joins from now on (or is already there when `adoptPresent`).
- * A replacement worker joining under the same identity displaces the old one: `left` fires only for the
- * participant this watch adopted.
+ * Watches for the participant `identity` that joins from now on. One already in the room is never this
+ * session's worker (it was there before the session was created): typically the previous session's worker
+ * still leaving after END_CALL. A worker joining under the same identity displaces such a participant;
+ * `left` fires only for the participant this watch adopted.
  */
 export class AvatarPresence {
   #participant: RemoteParticipant | undefined;
@@ -23,13 +24,10 @@ export class AvatarPresence {
   constructor(
     private readonly room: Room,
     private readonly identity: string,
-    adoptPresent: boolean,
   ) {
     room.on(RoomEvent.ParticipantConnected, this.#onConnected);
     room.on(RoomEvent.TrackPublished, this.#onTrackPublished);
     room.on(RoomEvent.ParticipantDisconnected, this.#onDisconnected);
-    const present = adoptPresent ? room.remoteParticipants.get(identity) : undefined;
-    if (present) this.#adopt(present);
   }
 
   /** True once the worker joined and published video. */
@@ -63,8 +61,8 @@ export class AvatarPresence {
     for (const listener of this.#leftListeners) listener('the avatar participant left the room');
   };
 
-  /** Resolves once shown; rejects after `timeoutMs` or when `signal` aborts. */
-  waitShown(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  /** Resolves once shown; rejects after `timeoutMs` (`null`: never) or when `signal` aborts. */
+  waitShown(timeoutMs: number | null, signal?: AbortSignal): Promise<void> {
     if (this.#shown) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const done = (error?: Error) => {
@@ -76,10 +74,13 @@ export class AvatarPresence {
       };
       const onShown = () => done();
       const onAbort = () => done(new Error('aborted while waiting for the avatar'));
-      const timer = setTimeout(
-        () => done(new Error(`the avatar did not join with video within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      const timer =
+        timeoutMs === null
+          ? undefined
+          : setTimeout(
+              () => done(new Error(`the avatar did not join with video within ${timeoutMs} ms`)),
+              timeoutMs,
+            );
       this.#shownWaiters.add(onShown);
       signal?.addEventListener('abort', onAbort, { once: true });
     });

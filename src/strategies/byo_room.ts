@@ -17,7 +17,8 @@ export class ByoRoomStrategy implements Strategy {
   constructor(readonly name: 'integration' | 'livekit') {}
 
   async start(ctx: StrategyContext): Promise<ActiveAvatar> {
-    const presence = new AvatarPresence(ctx.room, ctx.options.avatarIdentity, true);
+    // Created before the session: a participant already under the avatar's identity is a leftover.
+    const presence = new AvatarPresence(ctx.room, ctx.options.avatarIdentity);
     try {
       const id = await this.#create(ctx);
       return this.#activate(ctx, id, presence);
@@ -62,6 +63,7 @@ export class ByoRoomStrategy implements Strategy {
       sampleRate: AVATAR_SAMPLE_RATE,
       waitRemoteTrack: TrackKind.KIND_VIDEO,
       clearBufferTimeoutMs: options.clearBufferTimeoutMs,
+      ready: presence.waitShown(null),
     });
     const release = () => {
       presence.close();
@@ -72,6 +74,7 @@ export class ByoRoomStrategy implements Strategy {
       sessionId: id,
       audioOutput,
       mutesAgent: false,
+      waitShown: (timeoutMs) => presence.waitShown(timeoutMs),
       end: async (_reason, opts) => {
         presence.close();
         await endSession({
@@ -85,7 +88,7 @@ export class ByoRoomStrategy implements Strategy {
       },
       replace: async (reason) => {
         // Watch for the newcomer only: the current worker has the same identity.
-        const next = new AvatarPresence(ctx.room, options.avatarIdentity, false);
+        const next = new AvatarPresence(ctx.room, options.avatarIdentity);
         let nextId: string | undefined;
         try {
           nextId = await this.#create(ctx);

@@ -35,6 +35,12 @@ export interface ActiveAvatar {
    * agent's own speech must not be heard: its audio output is disabled.
    */
   readonly mutesAgent: boolean;
+  /**
+   * Resolves once this session's avatar is in the agent's room with video; rejects after `timeoutMs`
+   * (`null`: never). Absent when the avatar's identity cannot be held by a leftover participant (hosted: the
+   * plugin's own bridge), where the base class's wait by identity is exact.
+   */
+  waitShown?(timeoutMs: number | null): Promise<void>;
   /** The hosted media bridge, when there is one (stats for benchmarks and tests). */
   readonly bridge?: MediaBridge;
   /**

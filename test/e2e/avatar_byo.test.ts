@@ -1,7 +1,15 @@
 // AvatarSession bring-your-own-room end to end: real livekit-server, emulated Runway API and worker,
 // a real AgentSession speaking through the avatar, and a user who sees and hears it.
-import { VideoStream } from '@livekit/rtc-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import {
+  LocalVideoTrack,
+  type Room,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  VideoSource,
+  VideoStream,
+} from '@livekit/rtc-node';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { toneFrequencyFor } from '../../examples/offline/index.js';
 import { decodeFrame } from '../../src/emulator/worker/frame_code.js';
 import { resetStrategyCache } from '../../src/index.js';
@@ -12,6 +20,9 @@ import {
   subscribeToAvatar,
 } from './support/agent_harness.js';
 import { goertzelAmplitude, rms } from './support/audio.js';
+import { connectParticipant } from './support/room.js';
+import { mintToken } from './support/token.js';
+import { pumpVideo, SyntheticVideo } from './support/video.js';
 import { waitFor } from './support/wait.js';
 
 const AVATAR = 'runway-avatar-agent';
@@ -140,5 +151,56 @@ describe('AvatarSession, bring your own room', () => {
     expect(deletes).toHaveLength(1);
     expect(emulator.session(sessionId)?.status).toBe('CANCELLED');
     expect(emulator.billing().sessionsBilling).toBe(0);
+  });
+});
+
+describe('AvatarSession, a leftover participant under the avatar identity', () => {
+  it('waits for its own worker, not a previous one still in the room, and that worker gets the speech', async () => {
+    const { emulator, events } = await startEmulatorWithWorker();
+    // A previous session's worker still leaving: in the room under the avatar identity, with video.
+    let leftover: Room | undefined;
+    let stopVideo: (() => void) | undefined;
+    const a = await startAgentWithAvatar(emulator, {}, async (roomName, agentRoom) => {
+      leftover = await connectParticipant({
+        token: await mintToken({ identity: AVATAR, room: roomName }),
+      });
+      const source = new VideoSource(64, 64);
+      stopVideo = pumpVideo(source, new SyntheticVideo(64, 64), 10);
+      const options = new TrackPublishOptions();
+      options.source = TrackSource.SOURCE_CAMERA;
+      await leftover.localParticipant!.publishTrack(
+        LocalVideoTrack.createVideoTrack('leftover', source),
+        options,
+      );
+      await waitFor(
+        () =>
+          [...(agentRoom.remoteParticipants.get(AVATAR)?.trackPublications.values() ?? [])].some(
+            (p) => p.kind === TrackKind.KIND_VIDEO,
+          ),
+        { timeoutMs: 10_000, debugName: 'the agent sees the leftover’s video' },
+      );
+    });
+    onTestFinished(async () => {
+      stopVideo?.();
+      await leftover?.disconnect().catch(() => {});
+    });
+    const sessionId = a.avatar.sessionId!;
+    await a.avatar.waitForJoin({ timeout: 20_000 });
+    // Shown only once this session's worker joined (the leftover was there, with video, all along).
+    expect(events.some((e) => e.type === 'joined' && e.sessionId === sessionId)).toBe(true);
+
+    const handle = a.session.say('Still here [tone:440][ms:800]');
+    const finished = await Promise.race([
+      handle.waitForPlayout().then(() => 'finished' as const),
+      new Promise<'stalled'>((r) => setTimeout(() => r('stalled'), 10_000)),
+    ]);
+    expect(finished).toBe('finished');
+    expect(handle.interrupted).toBe(false);
+    // The new worker received and played the speech.
+    await waitFor(() => events.some((e) => e.type === 'segment' && e.sessionId === sessionId), {
+      timeoutMs: 5000,
+      debugName: 'the new worker reported the segment',
+    });
+    expect(emulator.session(sessionId)?.status).toBe('RUNNING');
   });
 });

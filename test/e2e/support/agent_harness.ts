@@ -58,6 +58,8 @@ export interface AgentRoom {
 export async function startAgentWithAvatar(
   emulator: RunningEmulator,
   avatarOptions: AvatarSessionOptions = {},
+  /** Runs with the agent and the user connected, right before `avatar.start()`. */
+  beforeStart?: (roomName: string, agentRoom: Room) => Promise<void>,
 ): Promise<AgentRoom> {
   const env = liveKitEnv();
   const roomName = `room-${randomUUID().slice(0, 8)}`;
@@ -85,6 +87,7 @@ export async function startAgentWithAvatar(
     await session.close().catch(() => {});
     await avatar.aclose().catch(() => {});
   });
+  await beforeStart?.(roomName, agentRoom);
   await avatar.start(session, agentRoom, {
     livekitUrl: env.url,
     livekitApiKey: env.apiKey,
