@@ -53,10 +53,11 @@ const FULL: Record<Variant, Level[]> = {
       ],
     },
   ],
+  // Not 50: as shipped, 50 rooms in one process queue rtc-node's native log events faster than they
+  // drain, and the JS heap reached its 4 GB limit (the bench process died; BENCHMARKS.md §5).
   shipped: [
     { sessions: 1, rounds: [{ mode: 'single', count: 8 }] },
     { sessions: 10, rounds: [{ mode: 'burst', count: 1 }] },
-    { sessions: 50, rounds: [{ mode: 'burst', count: 1 }] },
   ],
 };
 const QUICK: Record<Variant, Level[]> = {

@@ -124,6 +124,8 @@ async function main(argv: string[]): Promise<number> {
       };
       report.benches.push(entry);
       process.stdout.write(`\n${renderBench(entry)}\n`);
+      // Written after every bench: a later bench that brings the process down loses only itself.
+      await writeReport(report, resolve(cli.outDir));
     } catch (error) {
       failed = true;
       process.stderr.write(`bench ${bench.name} failed: ${(error as Error).stack ?? error}\n`);
