@@ -17,6 +17,8 @@ const FRAME_INTERVAL_MS = 1000 / VIDEO.fps;
 const ROOM = 'bridge-bench';
 const AGENT = 'bench-agent';
 const PROVISIONING_MS = 500;
+/** Longer than any frame spends on the bridged path (p99 ~45 ms), ms. */
+const IN_FLIGHT_MS = 1000;
 
 interface Durations {
   idleMs: number;
@@ -130,6 +132,9 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
       await sampleAll(bridge, direct, bridged, out);
     }
     const windowEnd = out.direct.at(-1)!.monoMs;
+    // Frames the direct viewer got just before the window closed are still on the bridged path: let
+    // them land before reading the logs (they would otherwise count as dropped).
+    await sleep(IN_FLIGHT_MS);
     const [directFrames, bridgedFrames] = await Promise.all([
       direct.call<ViewerFrames>('frames'),
       bridged.call<ViewerFrames>('frames'),

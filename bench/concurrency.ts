@@ -350,7 +350,7 @@ function targetsFor(levels: LevelOutcome[]): TargetCheck[] {
             why:
               level.variant === 'shipped'
                 ? `rtc-node delivers every native log record (debug and trace) to JS and each connected Room takes an async lock to inspect every FFI event: ${fmt(logsStart)} log events/s while ${level.sessions} sessions start, times ${level.sessions} rooms; the queue behind the locks also holds back the rooms' participant and track events${notShown > 0 ? `, so ${notShown} avatars were not even seen within ${JOIN_TIMEOUT_MS / 1000} s` : ''}`
-                : `the loop is blocked for more than 20 ms in over 1 % of the samples, ${startUp.p99 >= hold.p99 ? 'mostly while the sessions start and their avatars join (room events of every session, the plugin’s start-up work)' : 'while the sessions are up and idle'}; forced GCs are outside the window`,
+                : `the loop is blocked for more than 20 ms in over 1 % of the samples, ${startUp.p99 >= hold.p99 ? 'mostly while the sessions start and their avatars join (room events of every session, the plugin’s start-up work)' : 'while the sessions are up and idle'}; forced GCs are outside the window. A CPU profile of 50 idle sessions (BENCHMARKS.md §5) shows the loop busy in rtc-node decoding native FFI events (protobuf) for every room, dropped log events included (they are decoded before they can be dropped); no plugin function is among the top 30`,
           }),
     });
   }
