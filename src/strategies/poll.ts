@@ -21,6 +21,8 @@ const history = new Map<string, { lo: number | undefined; hi: number }[]>();
 /** Margin around the provisioning times seen, ms. */
 const WINDOW_SLACK_MS = 50;
 const HISTORY_SIZE = 8;
+/** How much earlier than its first poll a session that was READY at that poll moves the window, ms. */
+const UNBOUNDED_STEP_MS = 250;
 /**
  * Before any session was seen: Runway's observed provisioning is about 1.5–2 s (runway-api.md §4). The
  * request budget affords about 4 dense polls there, so the prior centres on the typical 2 s.
@@ -38,11 +40,15 @@ export function expectedWindow(baseUrl: string): [number, number] {
     const hi = Math.min(...seen.map((b) => b.hi));
     if (lo <= hi) return [Math.max(0, lo - WINDOW_SLACK_MS / 2), hi + WINDOW_SLACK_MS / 2];
   }
-  // Varying provisioning: span the likeliest READY instants (interval midpoints).
-  const centres = seen.map((b) => (b.lo === undefined ? b.hi : (b.lo + b.hi) / 2));
+  // Varying provisioning: span the likeliest READY instants (interval midpoints). READY at the first poll
+  // says only that it came before that poll; taking the poll's time alone would hold the window where it
+  // is (READY before the window is always seen at its first poll), so such a record also reaches earlier.
+  const mid = (b: { lo: number | undefined; hi: number }) =>
+    b.lo === undefined ? b.hi : (b.lo + b.hi) / 2;
+  const earliest = seen.map((b) => (b.lo === undefined ? b.hi - UNBOUNDED_STEP_MS : mid(b)));
   return [
-    Math.max(0, Math.min(...centres) - WINDOW_SLACK_MS),
-    Math.max(...centres) + WINDOW_SLACK_MS,
+    Math.max(0, Math.min(...earliest) - WINDOW_SLACK_MS),
+    Math.max(...seen.map(mid)) + WINDOW_SLACK_MS,
   ];
 }
 

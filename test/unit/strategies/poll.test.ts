@@ -61,13 +61,28 @@ describe('nextPollDelay', () => {
     }
   });
 
+  it('a window that opened too late moves earlier instead of holding (READY seen at its first poll)', () => {
+    // Learnt from late sessions, the window opens at ~2150 ms; READY then comes at 1500–1800 ms.
+    for (let i = 0; i < 8; i++) recordProvisioning('late', 2100 + i, 2200 + i);
+    const first = expectedWindow('late')[0];
+    let window = expectedWindow('late');
+    for (let round = 0; round < 8; round++) {
+      window = expectedWindow('late');
+      const r = simulate(1600, window);
+      recordProvisioning('late', r.polls > 1 ? r.at - 100 : undefined, r.at);
+    }
+    expect(first).toBeGreaterThan(2000);
+    expect(window[0]).toBeLessThanOrEqual(1600);
+    expect(simulate(1600, window).delay).toBeLessThanOrEqual(DENSE_INTERVAL_MS + 50);
+  });
+
   it('narrows the window from observed provisioning times', () => {
     expect(expectedWindow('u')).toEqual([1600, 2100]);
     recordProvisioning('u', 2000, 2060);
     recordProvisioning('u', 2040, 2100);
     expect(expectedWindow('u')).toEqual([2015, 2085]); // steady: the intervals' intersection
     recordProvisioning('w', undefined, 2100); // READY at the first poll: only an upper bound
-    expect(expectedWindow('w')).toEqual([2050, 2150]);
+    expect(expectedWindow('w')).toEqual([1800, 2150]); // so the window also reaches earlier
     const r = simulate(2050, expectedWindow('u'));
     expect(r.polls).toBeLessThanOrEqual(4);
   });
