@@ -72,6 +72,16 @@ export async function endSession(input: EndSessionInput): Promise<EndOutcome> {
         'Runway session did not end after END_CALL; cancelling it',
       );
     } catch (error) {
+      // Typically the room was disconnected while the message was going out (a job shutdown): it may
+      // have reached the worker all the same, so the status gets the short wait before a DELETE.
+      const status = await settle(input.client, sessionId, ABSENT_WAIT_MS);
+      if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') {
+        logger.debug(
+          { sessionId, status, error: String(error) },
+          'END_CALL reported a failure, but the Runway session ended',
+        );
+        return status === 'CANCELLED' ? 'cancelled' : 'end_call';
+      }
       logger.warn(
         { sessionId, error: String(error) },
         'could not send END_CALL; cancelling the Runway session',
