@@ -1,11 +1,10 @@
 // Entry of `npm run bench`: runs the chosen benches, prints the table and targets, writes the raw JSON.
 // Benches with real rooms run in a private network namespace (the whole run re-executes itself there).
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ensureLiveKitServerBinary, REPO_ROOT } from '../scripts/lib/livekit_server_binary.js';
-import { canUsePrivateNetns, NETNS_ENV_FLAG, privateNetnsCommand } from '../scripts/lib/netns.js';
+import { canUsePrivateNetns, NETNS_ENV_FLAG, rerunInPrivateNetns } from '../scripts/lib/netns.js';
 import { parseCli, selectBenches, USAGE } from './lib/cli.js';
 import { describeMachine, loadAverage } from './lib/machine.js';
 import {
@@ -22,37 +21,6 @@ import {
  *                   127.0.0.1 only, but libwebrtc gathers the host's interface addresses).
  *   LOG_LEVEL       the plugin's log level (default silent), on stderr.
  */
-
-/** Runs this script again inside a private network namespace; resolves with its exit code. */
-async function reexecInNetns(argv: string[]): Promise<number> {
-  const wrapped = await privateNetnsCommand(process.execPath, [
-    '--import',
-    'tsx',
-    fileURLToPath(import.meta.url),
-    ...argv,
-  ]);
-  return new Promise((done) => {
-    const child = spawn(wrapped.cmd, wrapped.args, {
-      cwd: REPO_ROOT,
-      env: wrapped.env,
-      stdio: 'inherit',
-    });
-    // Ctrl-C reaches the child through the terminal's process group; the child cleans up.
-    const onInt = () => {};
-    const onTerm = () => child.kill('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    child.on('error', (err) => {
-      process.stderr.write(`bench: cannot start the namespace: ${err.message}\n`);
-      done(1);
-    });
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      done(code ?? (signal === 'SIGINT' ? 130 : 1));
-    });
-  });
-}
 
 async function main(argv: string[]): Promise<number> {
   // rtc-node logs at debug level unless NODE_ENV=production; it reads it when first loaded (below).
@@ -87,7 +55,10 @@ async function main(argv: string[]): Promise<number> {
           : await canUsePrivateNetns();
       if (probe.ok) {
         process.stderr.write('… re-running inside a private network namespace (lo + veth only)\n');
-        return reexecInNetns(argv);
+        return rerunInPrivateNetns(fileURLToPath(import.meta.url), argv, {
+          cwd: REPO_ROOT,
+          label: 'bench',
+        });
       }
       network = 'host network (servers on 127.0.0.1 only)';
       process.stderr.write(

@@ -1,5 +1,4 @@
 // `npm run demo`: one-command offline demo of a LiveKit agent with a Runway avatar (local server, emulator, simulated user).
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEMO_HELP, parseDemoArgs } from './demo/args.js';
 import { Progress, seconds } from './demo/progress.js';
@@ -9,7 +8,7 @@ import {
   liveKitServerCacheDir,
   REPO_ROOT,
 } from './lib/livekit_server.js';
-import { canUsePrivateNetns, NETNS_ENV_FLAG, privateNetnsCommand } from './lib/netns.js';
+import { canUsePrivateNetns, NETNS_ENV_FLAG, rerunInPrivateNetns } from './lib/netns.js';
 
 /*
  * Environment:
@@ -22,39 +21,6 @@ import { canUsePrivateNetns, NETNS_ENV_FLAG, privateNetnsCommand } from './lib/n
 
 /** Set in the re-executed demo: the parent's start time, so step times continue. */
 const START_ENV = 'DEMO_STARTED_AT_MS';
-
-/** Runs the demo again inside a private network namespace; resolves with its exit code. */
-async function reexecInNetns(argv: string[], startedAtMs: number): Promise<number> {
-  const wrapped = await privateNetnsCommand(process.execPath, [
-    '--import',
-    'tsx',
-    fileURLToPath(import.meta.url),
-    ...argv,
-  ]);
-  return new Promise((done) => {
-    const child = spawn(wrapped.cmd, wrapped.args, {
-      cwd: REPO_ROOT,
-      env: { ...wrapped.env, [START_ENV]: String(startedAtMs) },
-      stdio: 'inherit',
-    });
-    // Ctrl-C reaches the child through the terminal's process group; the child cleans up.
-    const onInt = () => {};
-    const onTerm = () => child.kill('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    process.on('SIGHUP', onTerm);
-    child.on('error', (err) => {
-      process.stderr.write(`demo: cannot start the namespace: ${err.message}\n`);
-      done(1);
-    });
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      process.off('SIGHUP', onTerm);
-      done(code ?? (signal === 'SIGINT' ? 130 : 1));
-    });
-  });
-}
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -92,7 +58,11 @@ async function main(): Promise<number> {
       const probe = await canUsePrivateNetns();
       if (probe.ok) {
         progress.step('re-running inside a private network namespace (lo + veth only)');
-        return reexecInNetns(argv, progress.startEpochMs);
+        return rerunInPrivateNetns(fileURLToPath(import.meta.url), argv, {
+          cwd: REPO_ROOT,
+          label: 'demo',
+          env: { [START_ENV]: String(progress.startEpochMs) },
+        });
       }
       progress.step(
         `note: cannot create a private network namespace (${probe.reason}); using the host ` +

@@ -100,3 +100,38 @@ export async function canUsePrivateNetns(): Promise<{ ok: boolean; reason?: stri
     );
   });
 }
+
+/**
+ * Runs the TypeScript `script` again (through tsx, stdio inherited) inside a fresh private network
+ * namespace and resolves with its exit code. SIGTERM and SIGHUP are passed on; Ctrl-C reaches the child
+ * through the terminal's process group, and the child cleans up.
+ */
+export async function rerunInPrivateNetns(
+  script: string,
+  argv: string[],
+  opts: { cwd: string; label: string; env?: NodeJS.ProcessEnv },
+): Promise<number> {
+  const wrapped = await privateNetnsCommand(process.execPath, ['--import', 'tsx', script, ...argv]);
+  return new Promise((done) => {
+    const child = spawn(wrapped.cmd, wrapped.args, {
+      cwd: opts.cwd,
+      env: { ...wrapped.env, ...opts.env },
+      stdio: 'inherit',
+    });
+    const onInt = () => {};
+    const onTerm = () => child.kill('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', onTerm);
+    child.on('error', (err) => {
+      process.stderr.write(`${opts.label}: cannot start the namespace: ${err.message}\n`);
+      done(1);
+    });
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onTerm);
+      done(code ?? (signal === 'SIGINT' ? 130 : 1));
+    });
+  });
+}
