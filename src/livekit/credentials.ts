@@ -1,5 +1,5 @@
 // LiveKit URL/key/secret for the avatar: from start() arguments, else LIVEKIT_* env; reachability check.
-import { RunwayOptionError } from '../errors.js';
+import { RunwayOptionError, RunwayUnreachableLiveKitError } from '../errors.js';
 import { isLoopbackHost, isNonPublicHost } from './addresses.js';
 
 /** LiveKit server credentials used to mint the avatar's token. @public */
@@ -65,8 +65,7 @@ export function assertReachableByRunway(livekitUrl: string, apiUrl: string): voi
   const url = new URL(livekitUrl);
   const insecure = url.protocol === 'ws:' || url.protocol === 'http:';
   if (insecure || isNonPublicHost(url.hostname)) {
-    throw new RunwayOptionError(
-      'livekitUrl',
+    throw new RunwayUnreachableLiveKitError(
       `Runway's avatar worker joins your LiveKit room from the internet, so livekitUrl must be a public wss:// or https:// URL; received ${url.protocol}//${url.host} (${insecure ? 'not TLS' : 'a local or private address'}). Use LiveKit Cloud or expose your server over TLS, or use strategy 'hosted'.`,
     );
   }
