@@ -262,7 +262,10 @@ export class AvatarOwner {
     const policy = this.deps.options.onAvatarLost;
     if (policy === 'close') {
       await lost.end('avatar lost', { workerGone: true });
-      await this.#run!.agentSession.close();
+      // Not awaited: closing the agent session closes this owner, which waits for this very operation.
+      this.#run!.agentSession.close().catch((error: unknown) => {
+        this.#logger.error({ error: String(error) }, 'closing the agent session failed');
+      });
       return;
     }
     // Meanwhile (and for good with 'audio-only'), the agent is heard on a room audio track.
