@@ -105,6 +105,8 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   /** When the segment being played started reaching the avatar (ms), for the position heard at a loss. */
   #segmentStartedAt: number | undefined;
   #segmentOpen = false;
+  /** Set when parked speech was dropped: frames are dropped until the segment's flush. */
+  #dropping = false;
 
   /** Room listeners the upstream constructor added (and never removes); dropped on detach. */
   readonly #upstreamListeners: ((...args: unknown[]) => void)[];
@@ -151,6 +153,8 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   }
 
   override async captureFrame(frame: AudioFrame): Promise<void> {
+    // The rest of a segment dropped while parked (the agent stops forwarding and flushes soon after).
+    if (this.#dropping) return;
     if (this.#notReady) {
       // Count the segment now (the base class's counting only), so an interruption while parked can
       // report it finished.
@@ -177,6 +181,11 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
 
   override flush(): void {
     this.#segmentOpen = false;
+    if (this.#dropping) {
+      this.#dropping = false;
+      this.abandonOpenSegment();
+      return;
+    }
     super.flush();
   }
 
@@ -227,6 +236,7 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     this.#segmentOpen = false;
     this.#segmentStartedAt = undefined;
     if (this.pendingPlayoutSegments <= 0) return;
+    this.#dropping = true;
     this.abandonOpenSegment();
     let position = positionS;
     while (this.pendingPlayoutSegments > 0) {

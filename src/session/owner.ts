@@ -39,6 +39,8 @@ export interface OwnerRun {
   agentSession: {
     output: { setAudioEnabled(enabled: boolean): void };
     close(): Promise<void>;
+    /** Interrupts the agent's current speech (agents-js `AgentSession.interrupt`). */
+    interrupt(): unknown;
   };
   /** Starts the configured strategy; every request and connect inside listens to `signal`. */
   startAvatar(signal: AbortSignal): Promise<ActiveAvatar>;
@@ -242,8 +244,11 @@ export class AvatarOwner {
     this.#offLost?.();
     this.#offLost = undefined;
     this.#active = undefined;
-    // Before any await: the user stopped hearing the avatar now.
+    // Before any await: the user stopped hearing the avatar now. Speech still playing is reported at the
+    // position heard, and the agent's turn is interrupted, so its history holds only what was heard.
+    const cutSpeech = this.#router?.idle === false;
     lost.cutPlayout();
+    if (cutSpeech) this.#interruptAgent();
     const status = await this.deps.client
       .retrieveSession(lost.sessionId, {
         signal: AbortSignal.any([
@@ -298,6 +303,15 @@ export class AvatarOwner {
     this.#setState('audio-only');
     await lost.end('respawn gave up', { workerGone: true });
     this.#logger.error('Runway avatar could not be respawned; the agent goes on without an avatar');
+  }
+
+  #interruptAgent(): void {
+    try {
+      this.#run!.agentSession.interrupt();
+    } catch (error) {
+      // Not running, or the speech playing disallows interruptions: it stays as agents-js reports it.
+      this.#logger.debug({ error: String(error) }, 'could not interrupt the cut speech');
+    }
   }
 
   /** Waits `ms`, or until close. */

@@ -217,6 +217,28 @@ describe('timeouts and aborts', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('a create already sent is awaited after an abort: its session id comes back, to be ended', async () => {
+    server.push({ kind: 'json', status: 200, body: { id: ID }, delayMs: 400 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const created = await clientFor({}).createSession(BODY, { signal: controller.signal });
+    expect(created.id).toBe(ID);
+    expect(controller.signal.aborted).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a create aborted during its retry wait is not sent again', async () => {
+    server.push(fail(503, { 'retry-after': '20' }), { kind: 'json', body: { id: ID } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const err = await caught(clientFor({}).createSession(BODY, { signal: controller.signal }));
+    expect(err?.name).toBe('AbortError');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('an already aborted signal sends nothing', async () => {
     const err = await caught(clientFor({}).createSession(BODY, { signal: AbortSignal.abort() }));
     expect(err?.name).toBe('AbortError');

@@ -6,7 +6,14 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** What the server does with one request. Every step reads the whole request body first. */
 export type Step =
-  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
+  | {
+      kind: 'json';
+      status?: number;
+      body: unknown;
+      headers?: Record<string, string>;
+      /** Answer only after this long (the request was processed meanwhile). */
+      delayMs?: number;
+    }
   | { kind: 'text'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'reset' }
   | { kind: 'hang' }
@@ -44,6 +51,12 @@ const socketIds = new WeakMap<Socket, number>();
 function run(step: Step, res: import('node:http').ServerResponse, socket: Socket): void {
   switch (step.kind) {
     case 'json': {
+      if (step.delayMs) {
+        const delayed = { ...step, delayMs: 0 };
+        const timer = setTimeout(() => run(delayed, res, socket), step.delayMs);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
       const text = JSON.stringify(step.body);
       res.writeHead(step.status ?? 200, { 'content-type': 'application/json', ...step.headers });
       res.end(text);

@@ -2,7 +2,7 @@
 import type { Room } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import type { RunwayClient } from '../../../src/api/client.js';
-import { endSession } from '../../../src/ending/end_session.js';
+import { cancelSession, endSession } from '../../../src/ending/end_session.js';
 
 /** A connected room whose publishData rejects as rtc-node does when the engine closes under it. */
 function closingRoom(): Room {
@@ -56,5 +56,63 @@ describe('endSession, END_CALL send failed', () => {
     expect(outcome).toBe('cancelled');
     expect(calls.cancel).toBe(1);
     expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('endSession budgets under a hanging API', () => {
+  /** A client whose retrieves hang until their signal aborts; DELETE answers at once. */
+  function hangingClient() {
+    const calls = { retrieve: 0, cancel: 0 };
+    const fake = {
+      retrieveSession: (_id: string, opts?: { signal?: AbortSignal }) => {
+        calls.retrieve++;
+        return new Promise((_, reject) => {
+          opts?.signal?.addEventListener('abort', () => reject(new Error('aborted')), {
+            once: true,
+          });
+        });
+      },
+      cancelSession: async () => {
+        calls.cancel++;
+        return 'cancelled';
+      },
+    } as unknown as RunwayClient;
+    return { fake, calls };
+  }
+
+  it('the status watch ends with its budget although a retrieve never answers, then DELETEs', async () => {
+    const { fake, calls } = hangingClient();
+    const room = {
+      isConnected: true,
+      remoteParticipants: new Map([['runway-avatar-agent', {}]]),
+      localParticipant: { publishData: async () => {} },
+    } as unknown as Room;
+    const t0 = Date.now();
+    const outcome = await endSession({
+      room,
+      avatarIdentity: 'runway-avatar-agent',
+      sessionId: 's',
+      client: fake,
+      leaveTimeoutMs: 600,
+    });
+    const took = Date.now() - t0;
+    expect(outcome).toBe('cancelled');
+    expect(calls).toEqual({ retrieve: 1, cancel: 1 });
+    expect(took).toBeGreaterThanOrEqual(550);
+    expect(took).toBeLessThan(2000);
+  });
+
+  it('a DELETE that hangs is given up after its budget, logged, never thrown', async () => {
+    const fake = {
+      cancelSession: (_id: string, opts?: { signal?: AbortSignal }) =>
+        new Promise((_, reject) =>
+          opts?.signal?.addEventListener('abort', () => reject(new Error('aborted')), {
+            once: true,
+          }),
+        ),
+    } as unknown as RunwayClient;
+    const t0 = Date.now();
+    expect(await cancelSession(fake, 's', 300)).toBe('failed');
+    expect(Date.now() - t0).toBeLessThan(1500);
   });
 });

@@ -155,7 +155,7 @@ function setup(over: Partial<ResolvedOptions> = {}) {
     emit: (event, ...args) => events.push({ event, args }),
     sampleRate: 16_000,
   });
-  const agent = { audioEnabled: true, closed: 0 };
+  const agent = { audioEnabled: true, closed: 0, interrupts: 0 };
   const roomAudio = new Sink(16_000);
   let roomAudioOpened = 0;
   const run: OwnerRun = {
@@ -168,6 +168,9 @@ function setup(over: Partial<ResolvedOptions> = {}) {
       close: async () => {
         agent.closed++;
         await owner.close('agent session closed');
+      },
+      interrupt: () => {
+        agent.interrupts++;
       },
     },
     startAvatar: (signal) => world.startSession(signal),
@@ -340,11 +343,21 @@ describe('AvatarOwner: renewal', () => {
 
 describe('AvatarOwner: avatar lost', () => {
   it("'respawn': speech is cut where the user stopped hearing it, a new session shows", async () => {
-    const { world, owner, run: r, events, roomAudioOpened } = setup({ onAvatarLost: 'respawn' });
+    const {
+      world,
+      owner,
+      run: r,
+      events,
+      roomAudioOpened,
+      agent,
+    } = setup({
+      onAvatarLost: 'respawn',
+    });
     await run(owner.start(r));
     const lost = world.avatars[0]!;
     lost.lose();
     expect(lost.cuts).toBe(1); // before any await
+    expect(agent.interrupts).toBe(0); // nothing was playing
     await run(new Promise((res) => setTimeout(res, 1000)));
     expect(owner.state).toBe('shown');
     expect(owner.active?.sessionId).toBe('s2');
@@ -355,6 +368,18 @@ describe('AvatarOwner: avatar lost', () => {
       ['s1', 'end_call'],
       ['s2', 'end_call'],
     ]);
+  });
+
+  it('speech playing when the avatar is lost: the agent is interrupted after the cut', async () => {
+    const { world, owner, run: r, agent } = setup({ onAvatarLost: 'audio-only' });
+    await run(owner.start(r));
+    await owner.router!.captureFrame(frame());
+    owner.router!.flush(); // captured, not yet reported played
+    const lost = world.avatars[0]!;
+    lost.lose();
+    expect(lost.cuts).toBe(1);
+    expect(agent.interrupts).toBe(1);
+    await run(owner.close('aclose'));
   });
 
   it("'audio-only': the agent goes on on room audio; the lost session is DELETEd", async () => {

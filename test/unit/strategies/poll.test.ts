@@ -1,11 +1,19 @@
 // The READY poll schedule: dense inside the expected window, within the request budget, learning from history.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  RunwayAPIError,
+  RunwayAvatarError,
+  RunwayConnectionError,
+  RunwayTimeoutError,
+} from '../../../src/errors.js';
+import {
   DENSE_INTERVAL_MS,
   expectedWindow,
+  isTransientFailure,
   MAX_INTERVAL_MS,
   MAX_RATE_PER_S,
   nextPollDelay,
+  pollUntilReady,
   recordProvisioning,
   resetProvisioningHistory,
 } from '../../../src/strategies/poll.js';
@@ -85,5 +93,97 @@ describe('nextPollDelay', () => {
     expect(expectedWindow('w')).toEqual([1800, 2150]); // so the window also reaches earlier
     const r = simulate(2050, expectedWindow('u'));
     expect(r.polls).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('pollUntilReady budgets', () => {
+  const ID = '8f0c2b7e-3c1a-4d5e-9f00-1234567890ab';
+  const READY = {
+    id: ID,
+    createdAt: '',
+    status: 'READY' as const,
+    sessionKey: 'sk',
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+  };
+  /** A client answering retrieves from `script(n)` (n = 1-based call), honouring the request's signal. */
+  function client(script: (n: number, signal?: AbortSignal) => Promise<unknown>) {
+    let n = 0;
+    return {
+      baseUrl: 'budget-test',
+      retrieveSession: (_id: string, opts?: { signal?: AbortSignal }) => script(++n, opts?.signal),
+      get calls() {
+        return n;
+      },
+    };
+  }
+  const hang = (signal?: AbortSignal) =>
+    new Promise((_, reject) =>
+      signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+    );
+
+  it('a hanging retrieve is cut by the READY budget: READY_TIMEOUT at the budget, not after it', async () => {
+    const c = client((_n, signal) => hang(signal));
+    const t0 = Date.now();
+    const error = await pollUntilReady(c as never, ID, {
+      createdAtMs: t0,
+      timeoutMs: 1500,
+    }).catch((e: unknown) => e);
+    expect(RunwayAvatarError.is(error) && error.code).toBe('READY_TIMEOUT');
+    expect(Date.now() - t0).toBeLessThan(2500);
+  });
+
+  it('transient failures inside the budget are polled through', async () => {
+    const c = client(async (n) => {
+      if (n <= 2)
+        throw new RunwayAPIError({ statusCode: 503, request: 'GET /x', body: { error: 'busy' } });
+      if (n === 3) throw new RunwayConnectionError('reset');
+      return READY;
+    });
+    const ready = await pollUntilReady(c as never, ID, {
+      createdAtMs: Date.now() - 1500,
+      timeoutMs: 10_000,
+    });
+    expect(ready.status).toBe('READY');
+    expect(c.calls).toBe(4);
+  });
+
+  it('a non-transient failure ends the poll at once', async () => {
+    const c = client(async () => {
+      throw new RunwayAPIError({ statusCode: 401, request: 'GET /x', body: { error: 'no' } });
+    });
+    await expect(
+      pollUntilReady(c as never, ID, { createdAtMs: Date.now() - 1500, timeoutMs: 10_000 }),
+    ).rejects.toBeInstanceOf(RunwayAPIError);
+    expect(c.calls).toBe(1);
+  });
+
+  it("the owner's abort stops the poll with the abort's reason", async () => {
+    const c = client((_n, signal) => hang(signal));
+    const controller = new AbortController();
+    const reason = new Error('closed');
+    setTimeout(() => controller.abort(reason), 100);
+    await expect(
+      pollUntilReady(c as never, ID, {
+        createdAtMs: Date.now() - 1500,
+        timeoutMs: 10_000,
+        signal: controller.signal,
+      }),
+    ).rejects.toBe(reason);
+  });
+
+  it('isTransientFailure: 408, 429, 5xx, connection and timeout errors only', () => {
+    const api = (statusCode: number) =>
+      new RunwayAPIError({ statusCode, request: 'GET /x', body: null });
+    expect([408, 429, 500, 502, 503].map((s) => isTransientFailure(api(s)))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([400, 401, 404].map((s) => isTransientFailure(api(s)))).toEqual([false, false, false]);
+    expect(isTransientFailure(new RunwayConnectionError('x'))).toBe(true);
+    expect(isTransientFailure(new RunwayTimeoutError('x'))).toBe(true);
+    expect(isTransientFailure(new Error('x'))).toBe(false);
   });
 });
