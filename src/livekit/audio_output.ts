@@ -59,14 +59,8 @@ export function parsePlaybackFinished(payload: string): voice.PlaybackFinishedEv
   }
 }
 
-/** A one-shot signal (Node 20 has no Promise.withResolvers). */
-function oneShot(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+/** Marks the end of a segment in the parked queue. */
+const SEGMENT_END = Symbol('segment end');
 
 /** Fields of the upstream class that this subclass reads (TypeScript-private, public at runtime). */
 interface UpstreamInternals {
@@ -97,16 +91,21 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   #staleReplies = 0;
   #staleUntil = 0;
   #logger = log();
-  /** Pending until the avatar is ready; undefined after (the hot path then awaits nothing extra). */
-  #notReady: Promise<void> | undefined;
-  /** Bumped when parked frames are dropped: a frame that wakes to a new epoch is not sent. */
-  #parkEpoch = 0;
-  #unpark = oneShot();
-  /** When the segment being played started reaching the avatar (ms), for the position heard at a loss. */
-  #segmentStartedAt: number | undefined;
-  #segmentOpen = false;
-  /** Set when parked speech was dropped: frames are dropped until the segment's flush. */
+  /**
+   * Speech for an avatar that has not joined yet, in order (frames and segment ends); undefined once it
+   * is ready and the queue was sent. Parking returns at once, so the agent's turn never blocks on a join.
+   */
+  #parked: (AudioFrame | typeof SEGMENT_END)[] | undefined;
+  /** Segments begun while parked whose first frame was not sent yet (the base class has not counted them). */
+  #parkedSegments = 0;
+  /** A segment is open: between its first frame and its flush. */
+  #capturing = false;
+  /** Set when an open segment's parked speech was dropped: its remaining frames are dropped until its flush. */
   #dropping = false;
+  /** When the last segment sent started reaching the avatar (ms), for the position heard at a loss. */
+  #segmentStartedAt: number | undefined;
+  /** The next frame sent begins a segment. */
+  #sentSegmentBegins = true;
 
   /** Room listeners the upstream constructor added (and never removes); dropped on detach. */
   readonly #upstreamListeners: ((...args: unknown[]) => void)[];
@@ -127,10 +126,13 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     this.#room = opts.room;
     this.#destination = opts.destinationIdentity;
     this.#clearBufferTimeoutMs = opts.clearBufferTimeoutMs;
-    this.#notReady = opts.ready?.then(() => {
-      this.#notReady = undefined;
-    });
-    this.#notReady?.catch(() => {});
+    if (opts.ready) {
+      this.#parked = [];
+      opts.ready.then(
+        () => void this.#sendParked(),
+        () => {},
+      );
+    }
     this.#register();
     if (!opts.room.localParticipant) opts.room.once(RoomEvent.Connected, () => this.#register());
   }
@@ -153,18 +155,28 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   }
 
   override async captureFrame(frame: AudioFrame): Promise<void> {
-    // The rest of a segment dropped while parked (the agent stops forwarding and flushes soon after).
     if (this.#dropping) return;
-    if (this.#notReady) {
-      // Count the segment now (the base class's counting only), so an interruption while parked can
-      // report it finished.
-      await voice.AudioOutput.prototype.captureFrame.call(this, frame);
-      const epoch = this.#parkEpoch;
-      await Promise.race([this.#notReady, this.#unpark.promise]);
-      if (epoch !== this.#parkEpoch) return; // interrupted while parked: dropped
+    const first = !this.#capturing;
+    this.#capturing = true;
+    if (this.#parked) {
+      if (first) this.#parkedSegments++;
+      // A copy: the producer may reuse its buffer before the avatar joins.
+      this.#parked.push(
+        new AudioFrame(
+          frame.data.slice(),
+          frame.sampleRate,
+          frame.channels,
+          frame.samplesPerChannel,
+        ),
+      );
+      return;
     }
-    if (!this.#segmentOpen) {
-      this.#segmentOpen = true;
+    return this.#send(frame);
+  }
+
+  async #send(frame: AudioFrame): Promise<void> {
+    if (this.#sentSegmentBegins) {
+      this.#sentSegmentBegins = false;
       this.#segmentStartedAt = Date.now();
     }
     const data = frame.data;
@@ -179,23 +191,47 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     return super.captureFrame(frame);
   }
 
+  /** The avatar is ready: sends the parked speech in order, then captures directly. */
+  async #sendParked(): Promise<void> {
+    const queue = this.#parked;
+    if (!queue) return;
+    let segmentBegins = true;
+    while (queue.length > 0 && this.#parked === queue) {
+      const item = queue.shift()!;
+      if (item === SEGMENT_END) {
+        super.flush();
+        this.#sentSegmentBegins = true;
+        segmentBegins = true;
+        continue;
+      }
+      if (segmentBegins && this.#parkedSegments > 0) this.#parkedSegments--; // counted by the base now
+      segmentBegins = false;
+      await this.#send(item);
+    }
+    if (this.#parked === queue) this.#parked = undefined;
+  }
+
   override flush(): void {
-    this.#segmentOpen = false;
+    this.#capturing = false;
     if (this.#dropping) {
       this.#dropping = false;
-      this.abandonOpenSegment();
+      return;
+    }
+    if (this.#parked) {
+      this.#parked.push(SEGMENT_END);
       return;
     }
     super.flush();
+    this.#sentSegmentBegins = true;
   }
 
   override clearBuffer(): void {
     const internals = this as unknown as UpstreamInternals;
-    if (!internals.started) {
-      // The avatar has not joined: nothing reached it, so the parked speech is dropped and finished now.
+    if (this.#parked?.length) {
+      // Not yet sent to the avatar: dropped, and its segments finished now.
       this.#dropParked(0);
-      return;
     }
+    if (!internals.started) return;
     if (this.#clearTimer !== undefined) return;
     const local = this.#room.localParticipant;
     if (!local) return;
@@ -228,21 +264,26 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     this.#dropParked(Math.max(0, Math.min(pushed, playedS)));
   }
 
-  /** Drops parked frames and reports each unfinished segment interrupted (the first at `positionS`). */
+  /**
+   * Drops the parked speech, and reports interrupted every segment the avatar has not finished: the one
+   * reaching it at `positionS`, the rest at 0. Segments never sent were not counted by the base class, so
+   * their end is announced to the listener (the AudioRouter) directly.
+   */
   #dropParked(positionS: number): void {
-    this.#parkEpoch++;
-    this.#unpark.resolve();
-    this.#unpark = oneShot();
-    this.#segmentOpen = false;
-    this.#segmentStartedAt = undefined;
-    if (this.pendingPlayoutSegments <= 0) return;
-    this.#dropping = true;
-    this.abandonOpenSegment();
     let position = positionS;
-    while (this.pendingPlayoutSegments > 0) {
-      this.onPlaybackFinished({ playbackPosition: position, interrupted: true });
+    const next = (): voice.PlaybackFinishedEvent => {
+      const playbackPosition = position;
       position = 0;
-    }
+      return { playbackPosition, interrupted: true };
+    };
+    if (this.#parked) this.#parked.length = 0;
+    if (this.#capturing) this.#dropping = true;
+    this.#capturing = false;
+    this.#sentSegmentBegins = true;
+    if (this.pendingPlayoutSegments > 0) this.abandonOpenSegment();
+    while (this.pendingPlayoutSegments > 0) this.onPlaybackFinished(next());
+    for (; this.#parkedSegments > 0; this.#parkedSegments--)
+      this.emit(voice.AudioOutput.EVENT_PLAYBACK_FINISHED, next());
   }
 
   #forceFinish(reason: 'timeout' | 'rpc_failed'): void {

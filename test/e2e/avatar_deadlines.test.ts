@@ -151,4 +151,17 @@ describe('speech and a lost avatar', () => {
     await next.waitForPlayout();
     expect(next.interrupted).toBe(false);
   });
+
+  it('speech said before the avatar joined is heard in full once it joins', async () => {
+    const { emulator } = await startEmulatorWithWorker({ provisioningMs: 3000 });
+    const a = await startAgentWithAvatar(emulator, { strategy: 'integration' });
+    const recorder = new IdentityAudioRecorder(a.userRoom, [AVATAR]);
+    const handle = a.session.say('Early words [tone:440][ms:1000]');
+    await handle.waitForPlayout();
+    expect(handle.interrupted).toBe(false);
+    await sleep(300);
+    recorder.stop();
+    const heardS = recorder.chunks.filter((c) => rms(c.data) > 0.02).length / 100;
+    expect(heardS).toBeGreaterThan(0.85);
+  });
 });

@@ -22,25 +22,29 @@ function output() {
 }
 
 describe('RunwayAudioOutput before the avatar joined', () => {
-  it('an interruption drops the parked frame and reports the segment interrupted at once', async () => {
+  it('parks speech without blocking the agent; an interruption drops it and finishes the segment at once', async () => {
     const { out, finished } = output();
-    let delivered = false;
-    const parked = out.captureFrame(frame()).then(() => (delivered = true));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(delivered).toBe(false);
-    expect(out.pendingPlayoutSegments).toBe(1);
+    // Returns at once: the agent's turn never waits on the join.
+    await out.captureFrame(frame());
+    await out.captureFrame(frame());
+    expect(finished).toEqual([]);
     out.clearBuffer();
-    await parked;
     expect(finished).toEqual([{ playbackPosition: 0, interrupted: true }]);
-    expect(out.pendingPlayoutSegments).toBe(0);
-    // The rest of the interrupted segment is dropped without parking, until its flush.
+    // The rest of the interrupted segment is dropped, until its flush.
     await out.captureFrame(frame());
     out.flush();
-    expect(out.pendingPlayoutSegments).toBe(0);
-    // The next segment parks again (and counts).
-    void out.captureFrame(frame());
-    await new Promise((r) => setTimeout(r, 20));
-    expect(out.pendingPlayoutSegments).toBe(1);
+    out.clearBuffer();
+    expect(finished).toHaveLength(1);
+    // The next segment parks again, and is finished by the next interruption.
+    await out.captureFrame(frame());
+    out.flush();
+    await out.captureFrame(frame());
+    out.clearBuffer();
+    expect(finished).toEqual([
+      { playbackPosition: 0, interrupted: true },
+      { playbackPosition: 0, interrupted: true },
+      { playbackPosition: 0, interrupted: true },
+    ]);
     out.detachFromRoom();
   });
 
@@ -53,10 +57,9 @@ describe('RunwayAudioOutput before the avatar joined', () => {
 
   it('a loss reports the parked segment interrupted at position 0 (nothing was heard)', async () => {
     const { out, finished } = output();
-    const parked = out.captureFrame(frame());
-    await new Promise((r) => setTimeout(r, 20));
+    await out.captureFrame(frame());
+    out.flush();
     out.cutPlayout();
-    await parked;
     expect(finished).toEqual([{ playbackPosition: 0, interrupted: true }]);
     out.detachFromRoom();
   });
