@@ -26,6 +26,11 @@ export interface ViewerServerOptions {
   port?: number;
   /** Viewer identities are `<prefix>-<random>`; default `viewer`. */
   identityPrefix?: string;
+  /**
+   * `GET /token` answers only once this settles (the page waits): lets a caller hand out tokens only
+   * after the room exists, while the page is already open.
+   */
+  tokenGate?: Promise<unknown>;
 }
 
 /** A running viewer server. */
@@ -34,6 +39,8 @@ export interface ViewerServer {
   url: string;
   /** Tokens handed out so far (one per page load). */
   readonly tokensIssued: number;
+  /** Resolves when a page first asks for a token (a browser has the page open). */
+  readonly pageOpened: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +52,10 @@ export interface ViewerServer {
 export async function startViewerServer(opts: ViewerServerOptions): Promise<ViewerServer> {
   const [page, script] = await Promise.all([readFile(PAGE), bundleViewer()]);
   let issued = 0;
+  let markOpened!: () => void;
+  const pageOpened = new Promise<void>((resolve) => {
+    markOpened = resolve;
+  });
   let allowedHosts = new Set<string>();
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
     res.writeHead(status, {
@@ -67,6 +78,8 @@ export async function startViewerServer(opts: ViewerServerOptions): Promise<View
       case '/viewer.js':
         return send(res, 200, 'text/javascript; charset=utf-8', script);
       case '/token': {
+        markOpened();
+        await opts.tokenGate?.catch(() => {});
         const identity = `${opts.identityPrefix ?? 'viewer'}-${randomBytes(3).toString('hex')}`;
         const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity, ttl: '1h' });
         at.addGrant({
@@ -105,6 +118,7 @@ export async function startViewerServer(opts: ViewerServerOptions): Promise<View
     get tokensIssued() {
       return issued;
     },
+    pageOpened,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -146,14 +146,28 @@ function onTrackUnsubscribed(track: RemoteTrack): void {
   update();
 }
 
-function addLine(who: string, text: string): void {
-  if (!text.trim()) return;
-  if (state.lines.length >= MAX_LINES) state.lines.shift();
-  state.lines.push({ atMs: Date.now(), who, text: text.trim() });
+/** List items by transcription segment: a later stream of the same segment replaces its text. */
+const segmentItems = new Map<string, { li: HTMLLIElement; index: number }>();
+
+function addLine(who: string, text: string, segmentId?: string): void {
+  const clean = text.trim();
+  if (!clean) return;
+  const known = segmentId ? segmentItems.get(segmentId) : undefined;
+  if (known && state.lines[known.index]?.who === who) {
+    state.lines[known.index]!.text = clean;
+    known.li.lastChild!.textContent = clean;
+    return;
+  }
+  if (state.lines.length >= MAX_LINES) {
+    state.lines.shift();
+    segmentItems.clear();
+  }
+  state.lines.push({ atMs: Date.now(), who, text: clean });
   const li = document.createElement('li');
   const b = document.createElement('b');
   b.textContent = `${who}: `;
-  li.append(b, text.trim());
+  li.append(b, document.createTextNode(clean));
+  if (segmentId) segmentItems.set(segmentId, { li, index: state.lines.length - 1 });
   const list = $<HTMLOListElement>('lines');
   list.appendChild(li);
   if (list.children.length > MAX_LINES) list.firstElementChild?.remove();
@@ -277,9 +291,19 @@ async function main(): Promise<void> {
       }
     });
   // The agent's own words (bring-your-own-room strategies): LiveKit's transcription text streams.
+  // The agent sends both sides: a user's words carry the id of the track they were heard on.
   room.registerTextStreamHandler('lk.transcription', (reader, info) => {
+    // Interim and final versions of one segment come as separate streams with the same segment id.
+    const attrs = info.attributes ?? {};
+    const trackId = attrs['lk.transcribed_track_id'];
+    const speaker =
+      (trackId
+        ? [...room.remoteParticipants.values()].find((p) => p.trackPublications.has(trackId))
+        : undefined
+      )?.identity ?? info.identity;
+    const who = speaker === state.agentIdentity ? 'agent' : speaker;
     void reader.readAll().then(
-      (text) => addLine(info.identity === state.agentIdentity ? 'agent' : info.identity, text),
+      (text) => addLine(who, text, attrs['lk.segment_id']),
       () => {},
     );
   });

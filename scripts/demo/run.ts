@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { OFFLINE_DIALOGUE, OFFLINE_GREETING } from '../../examples/offline/index.js';
+import { startViewerServer, type ViewerServer } from '../../examples/web/server.js';
 import {
   type EmulatedSession,
   type RunningEmulator,
@@ -58,7 +59,12 @@ interface Running {
   emulator?: RunningEmulator;
   agent?: AgentWorker;
   user?: SimulatedUser;
+  /** `--web`: the viewer page's server. */
+  viewer?: ViewerServer;
 }
+
+/** How long the opened viewer page may take to join the room once it exists. */
+const VIEWER_JOIN_TIMEOUT_MS = 15_000;
 
 /** Runs the demo; resolves with the exit code (0 only when the user saw and heard the avatar). */
 export async function runDemo(
@@ -97,6 +103,7 @@ export async function runDemo(
       await running.emulator?.close().catch(() => {});
       await running.server?.stop().catch(() => {});
       await running.runwayServer?.stop().catch(() => {});
+      await running.viewer?.close().catch(() => {});
     })();
     return cleaned;
   };
@@ -127,6 +134,27 @@ export async function runDemo(
       progress.step(
         `second livekit-server for Runway's hosted rooms at ${runwayServer.url} (pid ${runwayServer.pid})`,
       );
+    }
+
+    // 1b. --web: the viewer page, served now so a person can open it while the rest starts. Its token
+    // endpoint answers once the room exists (step 4).
+    let openRoom: () => void = () => {};
+    if (args.web) {
+      const roomCreated = new Promise<void>((resolve) => {
+        openRoom = resolve;
+      });
+      running.viewer = await startViewerServer({
+        livekitUrl: server.url,
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        room,
+        port: args.web.port || undefined,
+        tokenGate: roomCreated,
+      });
+      progress.step(`watch live: open ${running.viewer.url} in a browser on this machine`);
+      if (args.web.waitMs > 0) {
+        progress.detail('(the conversation starts once the page is open)');
+      }
     }
 
     // 2. Runway emulator with its avatar worker, in the chosen API mode.
@@ -191,11 +219,45 @@ export async function runDemo(
     );
     await within(agent.registered, REGISTER_TIMEOUT_MS, 'the agent worker to register');
 
+    const viewer = running.viewer;
+    let pageOpen = false;
+    if (viewer && args.web && args.web.waitMs > 0) {
+      progress.step(
+        `waiting up to ${seconds(args.web.waitMs, 0)} for the viewer page to be opened...`,
+      );
+      pageOpen = await Promise.race([
+        viewer.pageOpened.then(() => true),
+        sleep(args.web.waitMs).then(() => false),
+      ]);
+      progress.step(
+        pageOpen
+          ? 'viewer page opened'
+          : 'no viewer page was opened: going on without it (it can still join later)',
+      );
+    }
+
     // 4. A room: creating it dispatches the (unnamed) agent automatically.
     const rooms = new RoomServiceClient(server.httpUrl, server.apiKey, server.apiSecret);
     await rooms.createRoom({ name: room, emptyTimeout: 60 });
     mark('roomCreated');
     progress.step(`room ${room} created`);
+    openRoom();
+    if (pageOpen) {
+      // The page joins now; the user waits for it, so the page shows the conversation from its start.
+      const deadline = Date.now() + VIEWER_JOIN_TIMEOUT_MS;
+      let joined: string | undefined;
+      while (!joined && Date.now() < deadline) {
+        const participants = await rooms.listParticipants(room).catch(() => []);
+        joined = participants.find((p) => p.identity.startsWith('viewer-'))?.identity;
+        if (!joined) await sleep(200);
+      }
+      mark('viewerJoined');
+      progress.step(
+        joined
+          ? `viewer page joined the room (participant ${joined})`
+          : `the viewer page did not join within ${seconds(VIEWER_JOIN_TIMEOUT_MS, 0)}: going on`,
+      );
+    }
 
     // 5. The simulated user.
     const user = await SimulatedUser.join({
@@ -341,6 +403,9 @@ export async function runDemo(
       totalBilledSeconds: billing.totalBilledSeconds,
     },
     runwayRequests: requests.map((r) => `${r.method} ${r.path} -> ${r.status ?? 'none'}`),
+    web: running.viewer
+      ? { url: running.viewer.url, pagesJoined: running.viewer.tokensIssued }
+      : null,
     agent: {
       exitCode: agentStop?.code ?? null,
       stopMs: agentStop?.ms ?? null,

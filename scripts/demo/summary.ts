@@ -62,6 +62,8 @@ export interface DemoSummary {
   billing: { sessionsBilling: number; totalBilledSeconds: number };
   runwayRequests: string[];
   agent: { exitCode: number | null; stopMs: number | null; forced: boolean; log: string };
+  /** `--web`: the viewer page's address and how many pages got a token; null without `--web`. */
+  web: { url: string; pagesJoined: number } | null;
   /** Files written: contactSheet, heardAudio, agentLog, summary (paths relative to the cwd). */
   outputs: Record<string, string>;
 }
