@@ -1,102 +1,19 @@
-// Headless Chromium driving the web viewer page (examples/web) for the browser e2e tests: launch, query, close.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { VideoBufferType } from '@livekit/rtc-node';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+// Headless Chromium for the browser e2e tests: the viewer page opened in a browser closed when the test ends.
 import { onTestFinished } from 'vitest';
-import type {
-  LevelSample,
-  VideoRtpStats,
-  ViewerHandle,
-  ViewerState,
-} from '../../../examples/web/protocol.js';
 import {
-  CHROMIUM_FLAGS,
-  ChromiumUnavailableError,
-  findChromium,
-} from '../../../scripts/lib/chromium.js';
-import { REPO_ROOT } from '../../../scripts/lib/livekit_server.js';
-import type { DecodableFrame } from '../../../src/emulator/worker/frame_code.js';
+  launchChromium,
+  openViewerPage,
+  type ViewerPage,
+} from '../../../scripts/lib/viewer_browser.js';
 
-/** Where screenshots and other browser artefacts of the tests go (git-ignored). */
-export const ARTEFACTS_DIR = join(REPO_ROOT, '.cache', 'artefacts');
-
-/** One headless Chromium with the viewer page open. */
-export interface ViewerPage {
-  browser: Browser;
-  page: Page;
-  /** Chromium's main process id (its CPU is read from /proc by the bench). */
-  pid: number;
-  state(): Promise<ViewerState>;
-  levels(sinceMs: number): Promise<LevelSample[]>;
-  videoStats(): Promise<VideoRtpStats | null>;
-  /** The page's current video frame drawn on a canvas, `width` px wide, as a decodable RGBA frame. */
-  grabFrame(width: number): Promise<DecodableFrame | null>;
-  /** Saves a PNG screenshot under {@link ARTEFACTS_DIR}; resolves with its path. */
-  screenshot(name: string): Promise<string>;
-  close(): Promise<void>;
-}
+export type { ViewerPage } from '../../../scripts/lib/viewer_browser.js';
 
 /**
- * Launches headless Chromium and opens `url` (the viewer server's page). Throws with how to install
- * Chromium when there is none: the browser tests never skip silently. Closed when the test finishes
- * (when called inside a test).
+ * Launches headless Chromium (failing with how to install it when there is none) and opens the
+ * viewer page at `url`; the browser is closed when the current test finishes.
  */
 export async function openViewer(url: string): Promise<ViewerPage> {
-  const chromium = await findChromium();
-  if (!chromium) throw new ChromiumUnavailableError('No Chromium found for the browser e2e tests.');
-  const browser = await puppeteer.launch({
-    executablePath: chromium.path,
-    headless: chromium.headless,
-    args: [...CHROMIUM_FLAGS],
-    defaultViewport: { width: 1280, height: 800 },
-  });
-  const closeBrowser = () => browser.close().catch(() => {});
-  try {
-    onTestFinished(closeBrowser);
-  } catch {
-    // Outside a test (a bench): the caller closes it.
-  }
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url, { waitUntil: 'load' });
-    // String expressions: a serialised function would carry the test transform's helpers with it.
-    const call = <T>(method: keyof ViewerHandle, arg = 0) =>
-      page.evaluate(`window.__viewer.${method}(${Number(arg)})`) as Promise<T>;
-    await page.waitForFunction('window.__viewer !== undefined', { timeout: 10_000 });
-    return {
-      browser,
-      page,
-      pid: browser.process()?.pid ?? 0,
-      state: async () => {
-        const s = await call<ViewerState>('state');
-        if (errors.length > 0 && !s.error) s.error = errors.join('; ');
-        return s;
-      },
-      levels: (sinceMs) => call<LevelSample[]>('levels', sinceMs),
-      videoStats: () => call<VideoRtpStats | null>('videoStats'),
-      grabFrame: async (width) => {
-        const f = await call<ReturnType<ViewerHandle['grabFrame']>>('grabFrame', width);
-        if (!f) return null;
-        return {
-          width: f.width,
-          height: f.height,
-          data: new Uint8Array(Buffer.from(f.rgba, 'base64')),
-          type: VideoBufferType.RGBA,
-        };
-      },
-      screenshot: async (name) => {
-        await mkdir(ARTEFACTS_DIR, { recursive: true });
-        const path = join(ARTEFACTS_DIR, `${name}.png`);
-        await page.screenshot({ path: path as `${string}.png` });
-        return path;
-      },
-      close: closeBrowser,
-    };
-  } catch (error) {
-    await closeBrowser();
-    throw error;
-  }
+  const browser = await launchChromium();
+  onTestFinished(() => browser.close().catch(() => {}));
+  return openViewerPage(browser, url);
 }
