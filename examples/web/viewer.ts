@@ -56,6 +56,7 @@ let shownVideo: RemoteTrack | null = null;
 let meteredAudio: RemoteTrack | null = null;
 let audioContext: AudioContext | null = null;
 let meterTimer: ReturnType<typeof setInterval> | undefined;
+let meterSource: MediaStreamAudioSourceNode | null = null;
 const grabCanvas = document.createElement('canvas');
 
 /**
@@ -109,10 +110,13 @@ function meter(track: RemoteTrack | null): void {
   meteredAudio = track;
   clearInterval(meterTimer);
   meterTimer = undefined;
+  meterSource?.disconnect();
+  meterSource = null;
   if (!track) return;
   audioContext ??= new AudioContext();
   void audioContext.resume().catch(() => {});
   const source = audioContext.createMediaStreamSource(new MediaStream([track.mediaStreamTrack]));
+  meterSource = source;
   const analyser = audioContext.createAnalyser();
   analyser.fftSize = 2048;
   source.connect(analyser);
