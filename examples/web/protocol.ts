@@ -39,6 +39,25 @@ export interface ViewerTokenResponse {
   token: string;
   room: string;
   identity: string;
+  /**
+   * When set, the page sends a greyscale snapshot of the avatar's video (`POST /snapshot`, a
+   * {@link BrowserSnapshot}) this often, from its first frame on: the demo's contact sheet then shows
+   * what the browser showed.
+   */
+  snapshotEveryMs?: number;
+}
+
+/** Width of the page's snapshots, px (the demo's contact-sheet tile width). */
+export const SNAPSHOT_WIDTH = 272;
+
+/** One snapshot the page sends: the avatar's frame as the browser showed it, greyscale. */
+export interface BrowserSnapshot {
+  /** `Date.now()` in the page when it was taken. */
+  atMs: number;
+  width: number;
+  height: number;
+  /** `width × height` bytes of luma, base64. */
+  luma: string;
 }
 
 /** One line of the page's transcript list. */

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AccessToken } from 'livekit-server-sdk';
 import { bundleViewer } from './bundle.js';
-import type { ViewerTokenResponse } from './protocol.js';
+import type { BrowserSnapshot, ViewerTokenResponse } from './protocol.js';
 
 const PAGE = fileURLToPath(new URL('./index.html', import.meta.url));
 
@@ -31,6 +31,49 @@ export interface ViewerServerOptions {
    * after the room exists, while the page is already open.
    */
   tokenGate?: Promise<unknown>;
+  /**
+   * Receives the page's greyscale snapshots of the avatar (`POST /snapshot`), asked for every
+   * `snapshotEveryMs` (default 1000). Without it the page sends none and the route does not exist.
+   */
+  onSnapshot?: (snapshot: BrowserSnapshot) => void;
+  snapshotEveryMs?: number;
+}
+
+/** Largest snapshot body accepted, bytes (a 272-wide frame is ~65 kB as base64). */
+const MAX_SNAPSHOT_BYTES = 512 * 1024;
+
+/** The snapshot in `body`, or null when it is not a well-formed one. Pure. */
+export function parseSnapshot(body: string): BrowserSnapshot | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const s = v as Partial<BrowserSnapshot> | null;
+  const dim = (n: unknown): n is number =>
+    Number.isInteger(n) && (n as number) > 0 && (n as number) <= 2048;
+  if (!s || typeof s.atMs !== 'number' || !dim(s.width) || !dim(s.height)) return null;
+  if (typeof s.luma !== 'string' || Buffer.byteLength(s.luma, 'base64') !== s.width * s.height) {
+    return null;
+  }
+  return { atMs: s.atMs, width: s.width, height: s.height, luma: s.luma };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
 }
 
 /** A running viewer server. */
@@ -69,8 +112,15 @@ export async function startViewerServer(opts: ViewerServerOptions): Promise<View
     if (!allowedHosts.has(req.headers.host ?? '')) {
       return send(res, 421, 'text/plain', 'this server answers only on its loopback address\n');
     }
-    if (req.method !== 'GET') return send(res, 405, 'text/plain', 'GET only\n');
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/snapshot' && req.method === 'POST' && opts.onSnapshot) {
+      const body = await readBody(req, MAX_SNAPSHOT_BYTES);
+      const snapshot = body === null ? null : parseSnapshot(body);
+      if (!snapshot) return send(res, 400, 'text/plain', 'not a snapshot\n');
+      opts.onSnapshot(snapshot);
+      return send(res, 204, 'text/plain', '');
+    }
+    if (req.method !== 'GET') return send(res, 405, 'text/plain', 'GET only\n');
     switch (path) {
       case '/':
       case '/index.html':
@@ -94,6 +144,7 @@ export async function startViewerServer(opts: ViewerServerOptions): Promise<View
           token: await at.toJwt(),
           room: opts.room,
           identity,
+          ...(opts.onSnapshot ? { snapshotEveryMs: opts.snapshotEveryMs ?? 1000 } : {}),
         };
         issued++;
         return send(res, 200, 'application/json', JSON.stringify(body));

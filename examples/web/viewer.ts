@@ -13,10 +13,12 @@ import {
   ATTR_AGENT_STATE,
   ATTR_PUBLISH_ON_BEHALF,
   ATTR_RUNWAY,
+  type BrowserSnapshot,
   type GrabbedFrame,
   type LevelSample,
   type RelayedEvent,
   RUNWAY_EVENTS_TOPIC,
+  SNAPSHOT_WIDTH,
   type VideoRtpStats,
   type ViewerHandle,
   type ViewerState,
@@ -247,7 +249,8 @@ async function videoStats(): Promise<VideoRtpStats | null> {
   return out;
 }
 
-function grabFrame(width: number): GrabbedFrame | null {
+/** The current video frame scaled to `width` px wide: its RGBA pixels, or null before the first frame. */
+function drawFrame(width: number): { w: number; h: number; pixels: Uint8ClampedArray } | null {
   if (state.firstFrameMs === null || !video.videoWidth) return null;
   const w = Math.max(16, Math.round(width));
   const h = Math.max(16, Math.round((video.videoHeight * w) / video.videoWidth));
@@ -255,12 +258,38 @@ function grabFrame(width: number): GrabbedFrame | null {
   grabCanvas.height = h;
   const ctx = grabCanvas.getContext('2d', { willReadFrequently: true })!;
   ctx.drawImage(video, 0, 0, w, h);
-  const pixels = ctx.getImageData(0, 0, w, h).data;
+  return { w, h, pixels: ctx.getImageData(0, 0, w, h).data };
+}
+
+function base64(bytes: Uint8Array | Uint8ClampedArray): string {
   let binary = '';
-  for (let i = 0; i < pixels.length; i += 0x8000) {
-    binary += String.fromCharCode(...pixels.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
-  return { width: w, height: h, rgba: btoa(binary) };
+  return btoa(binary);
+}
+
+function grabFrame(width: number): GrabbedFrame | null {
+  const f = drawFrame(width);
+  return f ? { width: f.w, height: f.h, rgba: base64(f.pixels) } : null;
+}
+
+/** Sends a greyscale snapshot every `everyMs` once frames show (for the demo's contact sheet). */
+function sendSnapshots(everyMs: number): void {
+  setInterval(() => {
+    const f = drawFrame(SNAPSHOT_WIDTH);
+    if (!f) return;
+    const luma = new Uint8Array(f.w * f.h);
+    for (let i = 0, j = 0; i < luma.length; i++, j += 4) {
+      luma[i] = (f.pixels[j]! + 2 * f.pixels[j + 1]! + f.pixels[j + 2]!) >> 2;
+    }
+    const body: BrowserSnapshot = { atMs: Date.now(), width: f.w, height: f.h, luma: base64(luma) };
+    void fetch('/snapshot', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).catch(() => {});
+  }, everyMs);
 }
 
 async function main(): Promise<void> {
@@ -314,8 +343,9 @@ async function main(): Promise<void> {
 
   const res = await fetch('/token', { cache: 'no-store' });
   if (!res.ok) throw new Error(`token endpoint answered ${res.status}`);
-  const { url, token, room: roomName } = (await res.json()) as ViewerTokenResponse;
+  const { url, token, room: roomName, snapshotEveryMs } = (await res.json()) as ViewerTokenResponse;
   $<HTMLElement>('room-name').textContent = roomName;
+  if (snapshotEveryMs && snapshotEveryMs > 0) sendSnapshots(snapshotEveryMs);
   await room.connect(url, token, { autoSubscribe: true, rtcConfig: { iceServers: [] } });
   state.connected = true;
   state.connectedMs = performance.now();

@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { OFFLINE_DIALOGUE, OFFLINE_GREETING } from '../../examples/offline/index.js';
+import type { BrowserSnapshot } from '../../examples/web/protocol.js';
 import { startViewerServer, type ViewerServer } from '../../examples/web/server.js';
 import {
   type EmulatedSession,
@@ -15,6 +16,7 @@ import { type AgentWorker, startAgentWorker } from './agent_worker.js';
 import type { DemoArgs } from './args.js';
 import type { Utterance } from './audio_watch.js';
 import { wavFile } from './audio_watch.js';
+import { browserTiles } from './browser_sheet.js';
 import { writeContactSheet } from './contact_sheet.js';
 import { converse, type UserLine } from './conversation.js';
 import { type Progress, seconds } from './progress.js';
@@ -65,6 +67,8 @@ interface Running {
 
 /** How long the opened viewer page may take to join the room once it exists. */
 const VIEWER_JOIN_TIMEOUT_MS = 15_000;
+/** `--web`: the page's snapshots kept (one a second: 10 minutes). */
+const MAX_BROWSER_SNAPSHOTS = 600;
 
 /** Runs the demo; resolves with the exit code (0 only when the user saw and heard the avatar). */
 export async function runDemo(
@@ -91,6 +95,7 @@ export async function runDemo(
   const workerEvents: WorkerEvent[] = [];
   const failures: string[] = [];
   let userLines: UserLine[] = [];
+  const browserShots: BrowserSnapshot[] = [];
   let agentStop: { code: number; forced: boolean; ms: number } | undefined;
   const room = `runway-demo-${randomBytes(3).toString('hex')}`;
   const userIdentity = 'demo-user';
@@ -150,6 +155,10 @@ export async function runDemo(
         room,
         port: args.web.port || undefined,
         tokenGate: roomCreated,
+        // The contact sheet then shows what the browser showed.
+        onSnapshot: (s) => {
+          if (browserShots.length < MAX_BROWSER_SNAPSHOTS) browserShots.push(s);
+        },
       });
       progress.step(`watch live: open ${running.viewer.url} in a browser on this machine`);
       if (args.web.waitMs > 0) {
@@ -337,12 +346,21 @@ export async function runDemo(
   const video = user?.video?.stats();
   const outputs: Record<string, string> = {};
   let contactSheet: string | null = null;
-  if (user?.video && user.video.snapshots.length > 0) {
-    const sheet = await writeContactSheet(user.video.snapshots, paths.contactSheet);
+  let contactSheetFrom: DemoSummary['video']['contactSheetFrom'] = null;
+  const tiles =
+    browserShots.length >= 2
+      ? browserTiles(browserShots)
+      : user?.video && user.video.snapshots.length > 0
+        ? user.video.snapshots
+        : [];
+  if (tiles.length > 0) {
+    const sheet = await writeContactSheet(tiles, paths.contactSheet);
     contactSheet = show(paths.contactSheet);
+    contactSheetFrom = browserShots.length >= 2 ? 'browser' : 'user';
     outputs['contactSheet'] = contactSheet;
     progress.step(
-      `contact sheet written: ${sheet.tiles} avatar frames over time, ${sheet.width}x${sheet.height} PNG`,
+      `contact sheet written: ${sheet.tiles} avatar frames over time` +
+        `${contactSheetFrom === 'browser' ? ' as the browser showed them' : ''}, ${sheet.width}x${sheet.height} PNG`,
     );
   }
   const heardMs = user?.audio?.audibleMs ?? 0;
@@ -386,6 +404,7 @@ export async function runDemo(
       firstFrameAfterJoinMs:
         video?.firstFrameAtMs !== undefined ? video.firstFrameAtMs - joinedAt : null,
       contactSheet,
+      contactSheetFrom,
     },
     audio: {
       heardSeconds: heardMs / 1000,

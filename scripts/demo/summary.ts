@@ -39,7 +39,12 @@ export interface DemoSummary {
   avatarIdentity: string | null;
   /** Milliseconds since the demo started. */
   timeline: Record<string, number | null>;
-  video: VideoStats & { firstFrameAfterJoinMs: number | null; contactSheet: string | null };
+  video: VideoStats & {
+    firstFrameAfterJoinMs: number | null;
+    contactSheet: string | null;
+    /** Whose frames the sheet shows: the viewer page's (`--web`), else the simulated user's. */
+    contactSheetFrom: 'browser' | 'user' | null;
+  };
   audio: {
     heardSeconds: number;
     receivedSeconds: number;

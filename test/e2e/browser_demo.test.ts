@@ -80,5 +80,10 @@ describe('npm run demo -- --web', () => {
     expect(summary.web).toEqual({ url, pagesJoined: 1 });
     // The page joined before the simulated user, so it saw the conversation from its start.
     expect(summary.timeline.viewerJoined).toBeLessThan(summary.timeline.userJoined);
+    // The contact sheet shows the frames the browser showed.
+    expect(summary.video.contactSheetFrom).toBe('browser');
+    const png = await readFile(join(out, 'contact-sheet.png'));
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBeGreaterThan(4 * 200);
   }, 120_000);
 });

@@ -3,25 +3,34 @@ import { request } from 'node:http';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ViewerTokenResponse } from '../../examples/web/protocol.js';
-import { startViewerServer } from '../../examples/web/server.js';
+import { parseSnapshot, startViewerServer } from '../../examples/web/server.js';
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
 
-async function start() {
+async function start(extra: Partial<Parameters<typeof startViewerServer>[0]> = {}) {
   const server = await startViewerServer({
     livekitUrl: 'ws://127.0.0.1:7880',
     apiKey: 'devkey',
     apiSecret: SECRET,
     room: 'room-1',
+    ...extra,
   });
   onTestFinished(() => server.close());
   return server;
 }
 
-/** GET with an explicit Host header (fetch does not let one set it). */
-function get(url: string, host?: string): Promise<{ status: number; type: string; body: string }> {
+/** GET (or POST `body`) with an explicit Host header (fetch does not let one set it). */
+function get(
+  url: string,
+  host?: string,
+  body?: string,
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: host ? { host } : {} }, (res) => {
+    const headers = {
+      ...(host ? { host } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    };
+    const req = request(url, { method: body ? 'POST' : 'GET', headers }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => {
         body += c.toString('utf8');
@@ -31,7 +40,7 @@ function get(url: string, host?: string): Promise<{ status: number; type: string
       );
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -78,5 +87,29 @@ describe('viewer server', () => {
     expect(res.status).toBe(421);
     expect(res.body).not.toContain('token');
     expect(server.tokensIssued).toBe(0);
+  });
+
+  it('takes the page’s snapshots only when asked to, and only well-formed ones', async () => {
+    const plain = await start();
+    const token = JSON.parse((await get(`${plain.url}token`)).body) as ViewerTokenResponse;
+    expect(token.snapshotEveryMs).toBeUndefined();
+    const good = JSON.stringify({
+      atMs: 1,
+      width: 4,
+      height: 2,
+      luma: Buffer.alloc(8).toString('base64'),
+    });
+    expect((await get(`${plain.url}snapshot`, undefined, good)).status).toBe(405);
+
+    const got: unknown[] = [];
+    const server = await start({ onSnapshot: (s) => got.push(s), snapshotEveryMs: 500 });
+    const asked = JSON.parse((await get(`${server.url}token`)).body) as ViewerTokenResponse;
+    expect(asked.snapshotEveryMs).toBe(500);
+    expect((await get(`${server.url}snapshot`, undefined, good)).status).toBe(204);
+    const short = JSON.stringify({ atMs: 1, width: 4, height: 2, luma: 'AAAA' });
+    expect((await get(`${server.url}snapshot`, undefined, short)).status).toBe(400);
+    expect((await get(`${server.url}snapshot`, undefined, '{')).status).toBe(400);
+    expect(got).toEqual([JSON.parse(good)]);
+    expect(parseSnapshot(JSON.stringify({ atMs: 1, width: 0, height: 2, luma: '' }))).toBeNull();
   });
 });
