@@ -57,8 +57,9 @@ Options:
   --no-netns          run on the host network instead of a private network namespace
                       (also DEMO_NETNS=0; traffic stays on 127.0.0.1 either way)
   --web               watch live in a browser: serves the viewer page on http://127.0.0.1 and
-                      prints its URL; the conversation starts once the page is open. Implies
-                      --no-netns (every server still listens on 127.0.0.1 only)
+                      prints its URL; the conversation starts once the page is open, and the
+                      contact sheet shows the page's frames. Implies --no-netns (every server
+                      still listens on 127.0.0.1 only)
   --web-port <n>      port of the viewer page (default: a free one)
   --web-wait <s>      how long to wait for the page to be opened (default 300; 0: do not wait)
   -h, --help          this text
