@@ -30,6 +30,7 @@ import {
   ScriptedLLM,
   ToneTTS,
 } from './offline/index.js';
+import { relayAvatarToRoom } from './web/agent_relay.js';
 
 /** LiveKit Inference models used unless AGENT_STT / AGENT_LLM / AGENT_TTS say otherwise. */
 const DEFAULT_MODELS = {
@@ -154,6 +155,9 @@ export default defineAgent({
     const avatar = new AvatarSession(config.avatar);
     await avatar.start(session, ctx.room);
     await session.start({ agent: new voice.Agent({ instructions: INSTRUCTIONS }), room: ctx.room });
+    // For frontends such as examples/web: the avatar's strategy and state as the agent's attributes,
+    // and the hosted character's transcripts and client events as data in the room.
+    relayAvatarToRoom(avatar, ctx.room, session);
     session.generateReply({ instructions: GREETING_INSTRUCTIONS });
   },
 });

@@ -68,6 +68,11 @@ async function main(): Promise<number> {
         `note: cannot create a private network namespace (${probe.reason}); using the host ` +
           'network (servers listen on 127.0.0.1 only)',
       );
+    } else if (!inNetns && args.web) {
+      progress.step(
+        'note: --web: using the host network, so that a browser on this machine reaches the page ' +
+          "(every server listens on 127.0.0.1 only; WebRTC may still gather the host's interface addresses)",
+      );
     } else if (!inNetns) {
       progress.step(
         'note: --no-netns: using the host network (servers listen on 127.0.0.1 only; WebRTC may ' +

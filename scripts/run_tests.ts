@@ -2,18 +2,25 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureChromium } from './lib/chromium.js';
 import { ensureLiveKitServerBinary, REPO_ROOT } from './lib/livekit_server.js';
 import { canUsePrivateNetns, privateNetnsCommand } from './lib/netns.js';
 
 /*
  * Environment:
  *   E2E=0          run only the `fast` and `emulator` projects; the run then says the e2e suite did NOT run.
+ *   BROWSER_E2E=0  leave out the browser e2e tests (test/e2e/browser_*.test.ts, headless Chromium); the run
+ *                  then says the browser suite did NOT run. Otherwise Chromium is found (CHROMIUM_BIN, or
+ *                  Debian's chromium-headless-shell / chromium), or installed with apt-get when this runs as
+ *                  root, before vitest starts; if that fails, the run fails with how to fix it.
  *   E2E_NETNS=0    run vitest on the host network instead of a private network namespace.
  *                  (Traffic still targets 127.0.0.1 only, but libwebrtc binds the host's interface
  *                  addresses for its ICE candidates and probes routes to public resolvers.)
  * Extra arguments are passed to `vitest run`.
  */
 
+/** The browser e2e tests (headless Chromium), left out by BROWSER_E2E=0. */
+const BROWSER_TESTS = 'test/e2e/browser_*.test.ts';
 const vitestBin = join(REPO_ROOT, 'node_modules', '.bin', 'vitest');
 /** vitest's JSON report, read afterwards for the closing `N passed, N failed` line. */
 const reportFile = join(REPO_ROOT, '.cache', 'vitest-report.json');
@@ -73,7 +80,9 @@ async function main(): Promise<number> {
       ['run', '--project', 'fast', '--project', 'emulator', ...extraArgs],
       process.env,
     );
-    process.stdout.write('\nrun_tests: the e2e suite did NOT run (E2E=0).\n');
+    process.stdout.write(
+      '\nrun_tests: the e2e suite did NOT run (E2E=0), nor the browser tests in it.\n',
+    );
     printSummary('tests: ');
     return code;
   }
@@ -86,10 +95,25 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const vitestArgs = ['run', ...extraArgs];
+  // The browser tests need Chromium: found or installed here, so a missing one explains itself.
+  const browserOptOut = process.env['BROWSER_E2E'] === '0';
+  if (!browserOptOut) {
+    try {
+      const chromium = await ensureChromium((line) => process.stderr.write(`run_tests: ${line}\n`));
+      process.stderr.write(`run_tests: browser tests use ${chromium.path}\n`);
+    } catch (err) {
+      process.stderr.write(`run_tests: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+  const notRun = browserOptOut
+    ? 'run_tests: the browser e2e suite did NOT run (BROWSER_E2E=0).\n'
+    : '';
+  const vitestArgs = ['run', ...(browserOptOut ? ['--exclude', BROWSER_TESTS] : []), ...extraArgs];
   if (process.env['E2E_NETNS'] === '0') {
     process.stderr.write('run_tests: E2E_NETNS=0: running on the host network.\n');
     const code = await run(vitestBin, vitestArgs, process.env);
+    process.stdout.write(notRun);
     printSummary('tests: ');
     return code;
   }
@@ -107,6 +131,7 @@ async function main(): Promise<number> {
   );
   const wrapped = await privateNetnsCommand(vitestBin, vitestArgs);
   const code = await run(wrapped.cmd, wrapped.args, wrapped.env);
+  process.stdout.write(notRun);
   printSummary('tests: ');
   return code;
 }

@@ -21,6 +21,11 @@ export interface DemoArgs {
   voice: 'formant' | 'tone';
   /** Whether to re-run inside a private network namespace (`--no-netns` / `DEMO_NETNS=0`: no). */
   netns: boolean;
+  /**
+   * `--web`: serve the viewer page (examples/web) on 127.0.0.1 for a person to watch live. Implies the
+   * host network (a browser outside a private namespace cannot reach into it).
+   */
+  web: { port: number; waitMs: number } | null;
 }
 
 /** The emulator mode that shows each strategy's path (the newest API that strategy is made for). */
@@ -51,6 +56,12 @@ Options:
   --out <dir>         output folder (default demo-output)
   --no-netns          run on the host network instead of a private network namespace
                       (also DEMO_NETNS=0; traffic stays on 127.0.0.1 either way)
+  --web               watch live in a browser: serves the viewer page on http://127.0.0.1 and
+                      prints its URL; the conversation starts once the page is open, and the
+                      contact sheet shows the page's frames. Implies --no-netns (every server
+                      still listens on 127.0.0.1 only)
+  --web-port <n>      port of the viewer page (default: a free one)
+  --web-wait <s>      how long to wait for the page to be opened (default 300; 0: do not wait)
   -h, --help          this text
 
 Exit code 0 only when the user both saw (>= 25 decoded avatar frames) and heard (>= 1 s of
@@ -65,6 +76,9 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
   let voice: DemoArgs['voice'] = 'formant';
   let netns = env['DEMO_NETNS'] !== '0';
   let help = false;
+  let web = false;
+  let webPort = 0;
+  let webWaitS = 300;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     const eq = raw.indexOf('=');
@@ -116,6 +130,27 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
       case '--no-netns':
         netns = false;
         break;
+      case '--web':
+        web = true;
+        break;
+      case '--web-port': {
+        const v = value();
+        webPort = Number(v);
+        if (!Number.isInteger(webPort) || webPort < 1 || webPort > 65535) {
+          throw new Error(`--web-port must be a port number from 1 to 65535 (got ${v})`);
+        }
+        web = true;
+        break;
+      }
+      case '--web-wait': {
+        const v = value();
+        webWaitS = Number(v);
+        if (!Number.isFinite(webWaitS) || webWaitS < 0 || webWaitS > 3600) {
+          throw new Error(`--web-wait must be a number of seconds from 0 to 3600 (got ${v})`);
+        }
+        web = true;
+        break;
+      }
       default:
         throw new Error(`unknown option ${raw}`);
     }
@@ -127,6 +162,8 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
     conversationMs: Math.round(seconds * 1000),
     outDir,
     voice,
-    netns,
+    // A browser on this machine cannot reach into a private network namespace.
+    netns: netns && !web,
+    web: web ? { port: webPort, waitMs: Math.round(webWaitS * 1000) } : null,
   };
 }

@@ -4,6 +4,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { OFFLINE_DIALOGUE, OFFLINE_GREETING } from '../../examples/offline/index.js';
+import type { BrowserSnapshot } from '../../examples/web/protocol.js';
+import { startViewerServer, type ViewerServer } from '../../examples/web/server.js';
 import {
   type EmulatedSession,
   type RunningEmulator,
@@ -14,6 +16,7 @@ import { type AgentWorker, startAgentWorker } from './agent_worker.js';
 import type { DemoArgs } from './args.js';
 import type { Utterance } from './audio_watch.js';
 import { wavFile } from './audio_watch.js';
+import { browserTiles } from './browser_sheet.js';
 import { writeContactSheet } from './contact_sheet.js';
 import { converse, type UserLine } from './conversation.js';
 import { type Progress, seconds } from './progress.js';
@@ -58,7 +61,14 @@ interface Running {
   emulator?: RunningEmulator;
   agent?: AgentWorker;
   user?: SimulatedUser;
+  /** `--web`: the viewer page's server. */
+  viewer?: ViewerServer;
 }
+
+/** How long the opened viewer page may take to join the room once it exists. */
+const VIEWER_JOIN_TIMEOUT_MS = 15_000;
+/** `--web`: the page's snapshots kept (one a second: 10 minutes). */
+const MAX_BROWSER_SNAPSHOTS = 600;
 
 /** Runs the demo; resolves with the exit code (0 only when the user saw and heard the avatar). */
 export async function runDemo(
@@ -85,6 +95,7 @@ export async function runDemo(
   const workerEvents: WorkerEvent[] = [];
   const failures: string[] = [];
   let userLines: UserLine[] = [];
+  const browserShots: BrowserSnapshot[] = [];
   let agentStop: { code: number; forced: boolean; ms: number } | undefined;
   const room = `runway-demo-${randomBytes(3).toString('hex')}`;
   const userIdentity = 'demo-user';
@@ -97,6 +108,7 @@ export async function runDemo(
       await running.emulator?.close().catch(() => {});
       await running.server?.stop().catch(() => {});
       await running.runwayServer?.stop().catch(() => {});
+      await running.viewer?.close().catch(() => {});
     })();
     return cleaned;
   };
@@ -127,6 +139,31 @@ export async function runDemo(
       progress.step(
         `second livekit-server for Runway's hosted rooms at ${runwayServer.url} (pid ${runwayServer.pid})`,
       );
+    }
+
+    // 1b. --web: the viewer page, served now so a person can open it while the rest starts. Its token
+    // endpoint answers once the room exists (step 4).
+    let openRoom: () => void = () => {};
+    if (args.web) {
+      const roomCreated = new Promise<void>((resolve) => {
+        openRoom = resolve;
+      });
+      running.viewer = await startViewerServer({
+        livekitUrl: server.url,
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        room,
+        port: args.web.port || undefined,
+        tokenGate: roomCreated,
+        // The contact sheet then shows what the browser showed.
+        onSnapshot: (s) => {
+          if (browserShots.length < MAX_BROWSER_SNAPSHOTS) browserShots.push(s);
+        },
+      });
+      progress.step(`watch live: open ${running.viewer.url} in a browser on this machine`);
+      if (args.web.waitMs > 0) {
+        progress.detail('(the conversation starts once the page is open)');
+      }
     }
 
     // 2. Runway emulator with its avatar worker, in the chosen API mode.
@@ -191,11 +228,45 @@ export async function runDemo(
     );
     await within(agent.registered, REGISTER_TIMEOUT_MS, 'the agent worker to register');
 
+    const viewer = running.viewer;
+    let pageOpen = false;
+    if (viewer && args.web && args.web.waitMs > 0) {
+      progress.step(
+        `waiting up to ${seconds(args.web.waitMs, 0)} for the viewer page to be opened...`,
+      );
+      pageOpen = await Promise.race([
+        viewer.pageOpened.then(() => true),
+        sleep(args.web.waitMs).then(() => false),
+      ]);
+      progress.step(
+        pageOpen
+          ? 'viewer page opened'
+          : 'no viewer page was opened: going on without it (it can still join later)',
+      );
+    }
+
     // 4. A room: creating it dispatches the (unnamed) agent automatically.
     const rooms = new RoomServiceClient(server.httpUrl, server.apiKey, server.apiSecret);
     await rooms.createRoom({ name: room, emptyTimeout: 60 });
     mark('roomCreated');
     progress.step(`room ${room} created`);
+    openRoom();
+    if (pageOpen) {
+      // The page joins now; the user waits for it, so the page shows the conversation from its start.
+      const deadline = Date.now() + VIEWER_JOIN_TIMEOUT_MS;
+      let joined: string | undefined;
+      while (!joined && Date.now() < deadline) {
+        const participants = await rooms.listParticipants(room).catch(() => []);
+        joined = participants.find((p) => p.identity.startsWith('viewer-'))?.identity;
+        if (!joined) await sleep(200);
+      }
+      mark('viewerJoined');
+      progress.step(
+        joined
+          ? `viewer page joined the room (participant ${joined})`
+          : `the viewer page did not join within ${seconds(VIEWER_JOIN_TIMEOUT_MS, 0)}: going on`,
+      );
+    }
 
     // 5. The simulated user.
     const user = await SimulatedUser.join({
@@ -275,12 +346,21 @@ export async function runDemo(
   const video = user?.video?.stats();
   const outputs: Record<string, string> = {};
   let contactSheet: string | null = null;
-  if (user?.video && user.video.snapshots.length > 0) {
-    const sheet = await writeContactSheet(user.video.snapshots, paths.contactSheet);
+  let contactSheetFrom: DemoSummary['video']['contactSheetFrom'] = null;
+  const tiles =
+    browserShots.length >= 2
+      ? browserTiles(browserShots)
+      : user?.video && user.video.snapshots.length > 0
+        ? user.video.snapshots
+        : [];
+  if (tiles.length > 0) {
+    const sheet = await writeContactSheet(tiles, paths.contactSheet);
     contactSheet = show(paths.contactSheet);
+    contactSheetFrom = browserShots.length >= 2 ? 'browser' : 'user';
     outputs['contactSheet'] = contactSheet;
     progress.step(
-      `contact sheet written: ${sheet.tiles} avatar frames over time, ${sheet.width}x${sheet.height} PNG`,
+      `contact sheet written: ${sheet.tiles} avatar frames over time` +
+        `${contactSheetFrom === 'browser' ? ' as the browser showed them' : ''}, ${sheet.width}x${sheet.height} PNG`,
     );
   }
   const heardMs = user?.audio?.audibleMs ?? 0;
@@ -324,6 +404,7 @@ export async function runDemo(
       firstFrameAfterJoinMs:
         video?.firstFrameAtMs !== undefined ? video.firstFrameAtMs - joinedAt : null,
       contactSheet,
+      contactSheetFrom,
     },
     audio: {
       heardSeconds: heardMs / 1000,
@@ -341,6 +422,9 @@ export async function runDemo(
       totalBilledSeconds: billing.totalBilledSeconds,
     },
     runwayRequests: requests.map((r) => `${r.method} ${r.path} -> ${r.status ?? 'none'}`),
+    web: running.viewer
+      ? { url: running.viewer.url, pagesJoined: running.viewer.tokensIssued }
+      : null,
     agent: {
       exitCode: agentStop?.code ?? null,
       stopMs: agentStop?.ms ?? null,

@@ -39,7 +39,12 @@ export interface DemoSummary {
   avatarIdentity: string | null;
   /** Milliseconds since the demo started. */
   timeline: Record<string, number | null>;
-  video: VideoStats & { firstFrameAfterJoinMs: number | null; contactSheet: string | null };
+  video: VideoStats & {
+    firstFrameAfterJoinMs: number | null;
+    contactSheet: string | null;
+    /** Whose frames the sheet shows: the viewer page's (`--web`), else the simulated user's. */
+    contactSheetFrom: 'browser' | 'user' | null;
+  };
   audio: {
     heardSeconds: number;
     receivedSeconds: number;
@@ -62,6 +67,8 @@ export interface DemoSummary {
   billing: { sessionsBilling: number; totalBilledSeconds: number };
   runwayRequests: string[];
   agent: { exitCode: number | null; stopMs: number | null; forced: boolean; log: string };
+  /** `--web`: the viewer page's address and how many pages got a token; null without `--web`. */
+  web: { url: string; pagesJoined: number } | null;
   /** Files written: contactSheet, heardAudio, agentLog, summary (paths relative to the cwd). */
   outputs: Record<string, string>;
 }

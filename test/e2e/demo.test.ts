@@ -1,53 +1,10 @@
 // `npm run demo` end to end (default strategy): real server, emulator, agent worker process, simulated user.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { OFFLINE_GREETING } from '../../examples/offline/index.js';
-import { REPO_ROOT } from '../../scripts/lib/livekit_server.js';
-
-interface DemoRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `tsx scripts/demo.ts <args>` and collects its output; SIGKILLs its process group on timeout. */
-function runDemo(args: string[], timeoutMs: number): Promise<DemoRun> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'demo.ts'), ...args],
-      {
-        cwd: REPO_ROOT,
-        // The e2e suite already runs in a private network namespace (or was told not to).
-        env: { ...process.env, DEMO_NETNS: '0', NODE_ENV: 'production' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runDemo } from './support/demo_process.js';
 
 describe('npm run demo', () => {
   it('runs the offline demo: the user sees and hears the avatar, the session ends COMPLETED', async () => {

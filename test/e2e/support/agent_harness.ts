@@ -73,7 +73,13 @@ export async function prepareAgentWithAvatar(
     token: await mintToken({ identity: 'user', room: roomName }),
   });
   const agentRoom = await connectParticipant({
-    token: await mintToken({ identity: agentIdentity, room: roomName, kind: 'agent' }),
+    // As an agent job's token: it may set its own attributes (lk.agent.state, the viewer relay's).
+    token: await mintToken({
+      identity: agentIdentity,
+      room: roomName,
+      kind: 'agent',
+      grants: { canUpdateOwnMetadata: true },
+    }),
   });
   const session = new voice.AgentSession({
     llm: scriptedLLM([{ reply: 'Hello from the scripted agent.' }]),
