@@ -277,7 +277,7 @@ function targetsFor(latencyMs: number, samples: StartupSample[]): TargetCheck[] 
       why:
         start.median < TARGET_MS
           ? `includes the LiveKit token mint (${fmt(mint)} ms median), AgentSession/room wiring and the audio output`
-          : `the plugin's own work in start() (token mint ${fmt(mint)} ms, the base class, the audio output and supervisor) took longer than ${TARGET_MS} ms, or the machine was busy (see p95)`,
+          : `the plugin's own work in start() (token mint ${fmt(mint)} ms, the base class, the audio output and the session owner) took longer than ${TARGET_MS} ms, or the machine was busy (see p95)`,
     },
     {
       target: `${label}: the first-frame path adds < ${TARGET_MS} ms at the median beyond the round trip, provisioning and the avatar's join`,

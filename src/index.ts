@@ -21,9 +21,13 @@ export {
   type RunwayIssue,
   RunwayOptionError,
   RunwayTimeoutError,
+  RunwayUnreachableLiveKitError,
+  RunwayUnsupportedShapeError,
 } from './errors.js';
+export type { EmitEvent, PluginEventName } from './events.js';
 export type { StartOptions } from './livekit/credentials.js';
 export type { AvatarSessionOptions, StrategyOption } from './options.js';
+export type { OwnerState as AvatarState } from './session/owner.js';
 export type { BridgeStats, RunwayDataMessage } from './strategies/bridge.js';
 export { resetStrategyCache } from './strategies/detect.js';
 export { probeStrategy } from './strategies/probe.js';
