@@ -1,13 +1,9 @@
 // Killing the agent's process outright: Runway's worker notices the trusted agent is gone and the session
 // stops billing within a stated bound, with no cleanup code ever running in the agent.
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulatorWithWorker } from './support/agent_harness.js';
-import { liveKitEnv } from './support/env.js';
-import { connectParticipant } from './support/room.js';
-import { mintToken } from './support/token.js';
+import { spawnAgentProcess } from './support/agent_process.js';
 
 /**
  * The stated bound: livekit-server keeps a vanished participant about 20 s for a reconnect before it
@@ -19,35 +15,10 @@ const BILLING_BOUND_S = 40;
 describe('an agent process killed with SIGKILL', () => {
   it(`leaves no session billing for more than ${BILLING_BOUND_S} s`, async () => {
     const { emulator } = await startEmulatorWithWorker();
-    const env = liveKitEnv();
-    const roomName = `kill-${randomUUID().slice(0, 8)}`;
-    await connectParticipant({ token: await mintToken({ identity: 'user', room: roomName }) });
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'test/e2e/fixtures/agent_process.ts'],
-      {
-        env: {
-          ...process.env,
-          LIVEKIT_URL: env.url,
-          LIVEKIT_API_KEY: env.apiKey,
-          LIVEKIT_API_SECRET: env.apiSecret,
-          AGENT_TOKEN: await mintToken({ identity: 'doomed-agent', room: roomName, kind: 'agent' }),
-          RUNWAYML_BASE_URL: emulator.url,
-          RUNWAYML_API_SECRET: emulator.apiKey,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    onTestFinished(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr = (stderr + d).slice(-4000);
-    });
+    const { child, stderr } = await spawnAgentProcess(emulator, 'kill');
     const sessionId = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`agent never became ready: ${stderr}`)),
+        () => reject(new Error(`agent never became ready: ${stderr()}`)),
         60_000,
       );
       createInterface({ input: child.stdout }).on('line', (line) => {
@@ -57,7 +28,9 @@ describe('an agent process killed with SIGKILL', () => {
           resolve(m[1]!);
         }
       });
-      child.on('exit', (code) => reject(new Error(`agent exited early (${code}): ${stderr}`)));
+      child.on('exit', (code: number | null) =>
+        reject(new Error(`agent exited early (${code}): ${stderr()}`)),
+      );
     });
     await emulator.waitForStatus(sessionId, 'RUNNING', 10_000);
 

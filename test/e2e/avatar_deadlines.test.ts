@@ -95,6 +95,30 @@ describe('the agent room goes away during start()', () => {
   );
 });
 
+describe('closing while the avatar is being respawned', () => {
+  it('aclose() during a respawn ends the replacement created meanwhile, and resolves only then', async () => {
+    const { emulator, events, driver } = await startEmulatorWithWorker();
+    const a = await startAgentWithAvatar(emulator, {
+      strategy: 'integration',
+      onAvatarLost: 'respawn',
+    });
+    await a.avatar.waitForJoin({ timeout: 20_000 });
+    const first = a.avatar.sessionId!;
+    emulator.faults.add({ route: 'create', kind: 'latency', delayMs: 1500 });
+    const lost = new Promise((resolve) => a.avatar.once('avatar_lost', resolve));
+    await driver.workers.get(first)!.kill();
+    await lost;
+    await sleep(300); // the respawn's create is in flight
+    expect(a.avatar.state).toBe('replacing');
+    await a.avatar.aclose();
+    expectNothingAlive(emulator);
+    await sleep(1500);
+    expectNothingAlive(emulator);
+    expect(emulator.sessions()).toHaveLength(2);
+    expectAllEndedOnce(emulator, events);
+  });
+});
+
 describe('speech and a lost avatar', () => {
   it('speech cut when Runway ends the session at its cap is reported interrupted, at the position heard', async () => {
     const { emulator } = await startEmulatorWithWorker({ hardCapMs: 5000 });

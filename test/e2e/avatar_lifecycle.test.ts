@@ -102,10 +102,12 @@ describe('AvatarSession lifecycle', () => {
     await a.avatar.waitForJoin({ timeout: 20_000 });
     const first = a.avatar.sessionId!;
     await driver.workers.get(first)!.kill();
-    await waitFor(() => lost.length === 1 && a.avatar.sessionId !== first, {
-      timeoutMs: 20_000,
-      debugName: 'respawned',
-    });
+    // While the respawn runs nothing is shown (sessionId undefined); then the new session is.
+    await waitFor(
+      () => lost.length === 1 && a.avatar.sessionId !== undefined && a.avatar.sessionId !== first,
+      { timeoutMs: 20_000, debugName: 'respawned' },
+    );
+    expect(a.avatar.state).toBe('shown');
     const tracks = await subscribeToAvatar(a.userRoom, AVATAR);
     expect(tracks.video).toBeDefined();
     const recorder = new IdentityAudioRecorder(a.userRoom, [AVATAR]);
