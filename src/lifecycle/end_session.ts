@@ -1,6 +1,7 @@
 // Ending a Runway session: END_CALL to its worker in the room (ends COMPLETED), else DELETE (CANCELLED).
 import type { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
+import { isTerminalStatus } from '../api/types.js';
 import { log, PII } from '../log.js';
 
 const END_CALL = new TextEncoder().encode(JSON.stringify({ type: 'END_CALL' }));
@@ -32,8 +33,7 @@ async function settle(client: RunwayClient, sessionId: string, timeoutMs: number
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const session = await client.retrieveSession(sessionId).catch(() => undefined);
-    if (session && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(session.status))
-      return session.status;
+    if (session && isTerminalStatus(session.status)) return session.status;
     if (Date.now() >= deadline) return session?.status;
     await new Promise((r) => setTimeout(r, END_POLL_MS));
   }

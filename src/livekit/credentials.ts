@@ -1,6 +1,7 @@
 // LiveKit URL/key/secret for the avatar: from start() arguments, else LIVEKIT_* env; reachability check.
+
+import { isLoopbackHost, isNonPublicHost } from '../api/addresses.js';
 import { RunwayOptionError } from '../errors.js';
-import { isLoopbackHost, isNonPublicHost } from './addresses.js';
 
 /** LiveKit server credentials used to mint the avatar's token. @public */
 export interface StartOptions {
