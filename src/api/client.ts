@@ -1,6 +1,6 @@
 // RunwayClient: Runway's realtime-sessions HTTP API (create / retrieve / cancel / consume) over one request().
 import type { APIConnectOptions } from '@livekit/agents';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { RunwayAPIError, RunwayOptionError } from '../errors.js';
 import { USER_AGENT } from '../version.js';
 import { parseClientOptions, tokenSchema } from './client_options.js';
@@ -48,16 +48,13 @@ interface Route {
 
 function checkToken(option: 'apiKey' | 'sessionKey', token: string): void {
   // Never echo the value: only say what is wrong with it.
-  const parsed = tokenSchema().safeParse(token);
+  const input = { [option]: token };
+  const parsed = z.object({ [option]: tokenSchema() }).safeParse(input);
   if (!parsed.success)
-    throw formatOptionIssues(
-      parsed.error,
-      { [option]: token },
-      {
-        secrets: new Set([option]),
-        knownKeys: () => [],
-      },
-    );
+    throw formatOptionIssues(parsed.error, input, {
+      secrets: new Set([option]),
+      knownKeys: () => [],
+    });
 }
 
 function sessionPath(id: string, suffix = ''): string {
@@ -156,7 +153,6 @@ export class RunwayClient {
     opts?: RequestOptions,
   ): Promise<ConsumeResult> {
     checkToken('sessionKey', sessionKey);
-    rememberSecret(sessionKey);
     const route: Route = {
       kind: 'consume',
       method: 'POST',
@@ -164,6 +160,7 @@ export class RunwayClient {
       token: sessionKey,
       body: {},
     };
+    rememberSecret(sessionKey);
     return this.#request(route, consumeResultSchema, opts);
   }
 

@@ -11,11 +11,15 @@ const MIN_SECRET_LENGTH = 8;
 /** Oldest secrets are forgotten beyond this many (a long-running worker mints a token per session). */
 const MAX_KNOWN = 512;
 
+import { UUID } from './ids.js';
+
 const known = new Set<string>();
 
 /** Registers a secret (API key, sessionKey, token, LiveKit API secret) to be redacted from every text. */
 export function rememberSecret(value: unknown): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+  // A session id is not a secret (and is needed in messages): never taken for one by mistake.
+  if (UUID.test(value)) return;
   known.delete(value);
   known.add(value);
   if (known.size > MAX_KNOWN) known.delete(known.values().next().value as string);
