@@ -1,6 +1,7 @@
 // 'auto': try the richest API shape first, fall through only on Runway's "Unrecognized key" refusal,
 // and remember the verdict per API base URL so later sessions pay no detection round trip.
-import { RunwayAPIError, RunwayOptionError } from '../errors.js';
+import { isUnrecognizedKeyRefusal } from '../api/refusal.js';
+import { RunwayOptionError } from '../errors.js';
 import { log } from '../log.js';
 import type { ActiveAvatar, Strategy, StrategyContext, StrategyName } from './strategy.js';
 
@@ -26,12 +27,7 @@ function shapeKey(name: StrategyName): string | undefined {
 /** True when `error` is Runway's 400 `Unrecognized key: <key>` for this strategy's shape. */
 export function isShapeRefusal(error: unknown, name: StrategyName): boolean {
   const key = shapeKey(name);
-  return (
-    key !== undefined &&
-    RunwayAPIError.is(error) &&
-    error.statusCode === 400 &&
-    error.runwayError === `Unrecognized key: ${key}`
-  );
+  return key !== undefined && isUnrecognizedKeyRefusal(error, key);
 }
 
 /** The cached verdict for an API base URL, if still fresh. */
