@@ -14,7 +14,8 @@ import { version as agentsVersion, voice } from '@livekit/agents';
 import { RunwayAvatarError } from '../errors.js';
 
 /** The @livekit/agents versions this package was tested with (the peer range in package.json). */
-export const TESTED_AGENTS_RANGE = '>=1.9.0 <2';
+export const TESTED_AGENTS_RANGE =
+  '1.9.0 (the newest 1.x published when tested; peer range ^1.9.0)';
 
 /** What must exist on the upstream class, and of which type. */
 const STATIC_FIELDS = [
