@@ -146,8 +146,10 @@ export interface ResolvedOptions {
   readonly onAvatarLost: AvatarLostPolicy;
   readonly respawnAttempts: number;
   readonly fallbackToAudioOnly: boolean;
-  /** Values derived or passed through with a caveat (logged as warnings when resolved). */
+  /** Values passed through with a caveat (an unknown preset id); logged as warnings when resolved. */
   readonly warnings: readonly string[];
+  /** Values derived from others (renewLeadMs lowered to half the cap); logged at info when resolved. */
+  readonly notes: readonly string[];
 }
 
 /** Describes a received value for an error message without echoing long or secret strings. */
@@ -339,12 +341,13 @@ function knownKeys(path: string): readonly string[] {
 }
 
 /** Logs without requiring the @livekit/agents logger (resolveOptions may run before it is initialised). */
-function warn(warnings: readonly string[]): void {
-  if (warnings.length === 0) return;
+function report(warnings: readonly string[], notes: readonly string[]): void {
+  if (warnings.length === 0 && notes.length === 0) return;
   try {
     for (const warning of warnings) log().warn({ warning }, 'Runway avatar option');
+    for (const note of notes) log().info({ note }, 'Runway avatar option derived');
   } catch {
-    // No logger yet: the warnings stay readable on ResolvedOptions.warnings.
+    // No logger yet: they stay readable on ResolvedOptions.warnings and .notes.
   }
 }
 
@@ -396,6 +399,7 @@ export function resolveOptions(
   const o = parsed.data;
   rememberSecret(o.apiKey);
   const warnings: string[] = [];
+  const notes: string[] = [];
   const avatar: AvatarSpec =
     o.avatarId !== undefined && o.avatarId !== null && o.avatarId !== ''
       ? { type: 'custom', avatarId: o.avatarId as string }
@@ -411,12 +415,12 @@ export function resolveOptions(
   let renewLeadMs = o.renewLeadMs ?? 60_000;
   if (renewLeadMs > sessionCapMs / 2) {
     renewLeadMs = sessionCapMs / 2;
-    warnings.push(
+    notes.push(
       `renewLeadMs derived as half the session cap (${renewLeadMs} ms): the default 60000 ms is more than half of sessionCapMs ${sessionCapMs}`,
     );
   }
   const avatarIdentity = o.avatarParticipantIdentity ?? DEFAULT_AVATAR_IDENTITY;
-  warn(warnings);
+  report(warnings, notes);
   return Object.freeze({
     avatar,
     maxDuration: o.maxDuration,
@@ -437,6 +441,7 @@ export function resolveOptions(
     respawnAttempts: o.respawnAttempts ?? 3,
     fallbackToAudioOnly: o.fallbackToAudioOnly ?? false,
     warnings: Object.freeze(warnings),
+    notes: Object.freeze(notes),
   });
 }
 

@@ -41,6 +41,8 @@ describe('resolveOptions', () => {
     const r = resolveOptions({ ...ok, maxDuration: 60 }, env);
     expect(r.sessionCapMs).toBe(60_000);
     expect(r.renewLeadMs).toBe(30_000);
+    expect(r.notes.join()).toMatch(/renewLeadMs derived as half the session cap \(30000 ms\)/);
+    expect(resolveOptions(ok, env).notes).toEqual([]);
     expect(
       resolveOptions({ ...ok, sessionCapMs: 15_000, renewLeadMs: 6000 }, env).renewLeadMs,
     ).toBe(6000);
