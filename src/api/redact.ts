@@ -38,8 +38,10 @@ export function redact(text: string): string {
   let out = text;
   for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   for (const shape of SHAPES)
-    out = out.replace(shape, (m, scheme?: string) =>
-      scheme && /^(Bearer|Basic)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED,
+    out = out.replace(shape, (_match, scheme: unknown) =>
+      typeof scheme === 'string' && /^(Bearer|Basic)$/i.test(scheme)
+        ? `${scheme} ${REDACTED}`
+        : REDACTED,
     );
   return out;
 }

@@ -1,7 +1,7 @@
 // Zod v4 schemas of the create body per mode (written from Runway's OpenAPI) and Runway's exact 400s.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { ERROR_TEXT, errorResponse, refusalResponse, validationResponse } from './responses.js';
+import { refusalResponse, validationResponse } from './responses.js';
 import type { EmulatorMode, RefusalWording } from './types.js';
 
 /** Runway's preset avatar ids, in the order of the OpenAPI enum. @public */
