@@ -14,7 +14,6 @@ import {
 } from './api/client_options.js';
 import { isUuidV4 } from './api/ids.js';
 import {
-  closest,
   describeValue as describe,
   editDistance,
   formatOptionIssues,
@@ -444,5 +443,3 @@ export function resolveOptions(
     notes: Object.freeze(notes),
   });
 }
-
-export { closest };
