@@ -5,7 +5,8 @@ import { voice } from '@livekit/agents';
 import { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../src/api/client.js';
 import { type EmulatorMode, startEmulator } from '../src/emulator/index.js';
-import { cancelSession } from '../src/lifecycle/end_session.js';
+import { cancelSession } from '../src/ending/end_session.js';
+import { SessionLedger } from '../src/ending/ledger.js';
 import { mintAvatarToken } from '../src/livekit/token.js';
 import type { ResolvedOptions } from '../src/options.js';
 import { baseBody } from '../src/strategies/body.js';
@@ -57,6 +58,7 @@ class HostedUpToCreate implements Strategy {
       },
       replace: () => Promise.reject(new Error('not part of the detection bench')),
       onLost: () => () => {},
+      cutPlayout: () => {},
     };
   }
 }
@@ -132,6 +134,8 @@ function context(env: Env): StrategyContext {
     agentIdentity: 'bench-agent',
     livekit: () => LIVEKIT,
     emit: () => {},
+    signal: new AbortController().signal,
+    sessions: new SessionLedger(env.client),
   };
 }
 

@@ -1,55 +1,23 @@
-// AvatarSession: validates options, picks a strategy, routes the agent's audio, ends the Runway session once.
+// AvatarSession: validates options, composes the strategies, and hands the avatar's whole life to one
+// AvatarOwner (start, renewal, loss, close), which ends every Runway session it created exactly once.
 import { voice } from '@livekit/agents';
-import type { Room } from '@livekit/rtc-node';
+import { type Room, RoomEvent, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { RunwayClient } from './api/client.js';
-import { RunwayAvatarError, RunwayOptionError } from './errors.js';
-import { AvatarSupervisor } from './lifecycle/supervisor.js';
+import { SessionLedger } from './ending/ledger.js';
+import { closedError, RunwayAvatarError } from './errors.js';
+import type { AvatarSessionEvents, EmitEvent } from './events.js';
 import { resolveLiveKitCredentials, type StartOptions } from './livekit/credentials.js';
 import { resolveAgentPlacement } from './livekit/identity.js';
 import { log, PII } from './log.js';
 import { type AvatarSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import type { RunwayDataMessage } from './strategies/bridge.js';
-import { AVATAR_SAMPLE_RATE, ByoRoomStrategy } from './strategies/byo_room.js';
+import { AvatarOwner, type OwnerState, type RoomAudioSink } from './session/owner.js';
+import { AVATAR_SAMPLE_RATE } from './strategies/byo_room.js';
+import { createStrategies } from './strategies/create.js';
 import { startAuto } from './strategies/detect.js';
-import { HostedStrategy } from './strategies/hosted.js';
-import type {
-  ActiveAvatar,
-  Strategy,
-  StrategyContext,
-  StrategyName,
-} from './strategies/strategy.js';
+import type { StrategyName } from './strategies/registry.js';
+import type { StrategyContext } from './strategies/strategy.js';
 
-/** A transcription message relayed from Runway's room (hosted strategy). @public */
-export interface RunwayTranscription {
-  type: 'transcription';
-  role?: string;
-  turn?: number;
-  text?: string;
-  [key: string]: unknown;
-}
-
-/** Events of {@link AvatarSession}: the base class's `metrics_collected` and the plugin's own. @public */
-export interface AvatarSessionEvents extends voice.AvatarSessionCallbacks {
-  /** Every JSON data message from Runway's room (hosted strategy). */
-  runway_data: (message: RunwayDataMessage) => void;
-  /** Runway's transcriptions of the character and the user (hosted strategy). */
-  transcription: (message: RunwayTranscription) => void;
-  /** Runway client events (tool calls) (hosted strategy). */
-  client_event: (message: Record<string, unknown>) => void;
-  /** A replacement Runway session took over (renewal before the cap, or respawn after a loss). */
-  session_renewed: (event: {
-    previousSessionId: string;
-    sessionId: string;
-    reason: 'renewal' | 'respawn';
-  }) => void;
-  /** The avatar went away unexpectedly; `onAvatarLost` decides what follows. */
-  avatar_lost: (event: {
-    sessionId: string;
-    reason: string;
-    status?: string;
-    failureCode?: string;
-  }) => void;
-}
+export type { AvatarSessionEvents, RunwayTranscription } from './events.js';
 
 /**
  * A Runway Characters avatar (`gwm1_avatars`) for a LiveKit voice agent.
@@ -63,10 +31,11 @@ export interface AvatarSessionEvents extends voice.AvatarSessionCallbacks {
 export class AvatarSession extends voice.AvatarSession {
   readonly #options: ResolvedOptions;
   readonly #client: RunwayClient;
-  readonly #strategies: Record<StrategyName, Strategy>;
-  #started = false;
-  #supervisor: AvatarSupervisor | undefined;
-  #ending: Promise<void> | undefined;
+  readonly #strategies = createStrategies();
+  readonly #ledger: SessionLedger;
+  readonly #owner: AvatarOwner;
+  #agentSession: voice.AgentSession | undefined;
+  #room: Room | undefined;
   #logger = log();
 
   /** Validates every option; throws a `RunwayOptionError` before any network call. */
@@ -81,12 +50,19 @@ export class AvatarSession extends voice.AvatarSession {
     super();
     this.#options = resolved;
     this.#client = client;
-    this.#strategies = {
-      integration: new ByoRoomStrategy('integration'),
-      livekit: new ByoRoomStrategy('livekit'),
-      hosted: new HostedStrategy(),
-    };
+    this.#ledger = new SessionLedger(client);
+    this.#owner = new AvatarOwner({
+      client,
+      options: resolved,
+      sessions: this.#ledger,
+      emit: this.#emit,
+      sampleRate: AVATAR_SAMPLE_RATE,
+    });
   }
+
+  readonly #emit: EmitEvent = (event, ...args) => {
+    this.emit(event, ...args);
+  };
 
   /** Identity of the avatar participant in the agent's room. */
   override get avatarIdentity(): string {
@@ -100,17 +76,22 @@ export class AvatarSession extends voice.AvatarSession {
 
   /** The Runway realtime session id shown now (it changes when the session is renewed). */
   get sessionId(): string | undefined {
-    return this.#supervisor?.active?.sessionId;
+    return this.#owner.active?.sessionId;
   }
 
   /** The strategy actually used, once `start()` has returned (undefined while audio only). */
   get strategy(): StrategyName | undefined {
-    return this.#supervisor?.active?.strategy;
+    return this.#owner.active?.strategy;
   }
 
   /** True while the agent speaks without an avatar (start-up fallback, or after a loss). */
   get audioOnly(): boolean {
-    return this.#supervisor?.audioOnly ?? false;
+    return this.#owner.audioOnly;
+  }
+
+  /** Where the avatar's life is: `idle`, `starting`, `shown`, `audio-only`, `replacing`, `ending`, `ended`. */
+  get state(): OwnerState {
+    return this.#owner.state;
   }
 
   /**
@@ -123,30 +104,34 @@ export class AvatarSession extends voice.AvatarSession {
   }: {
     timeout?: number | null;
   } = {}): Promise<void> {
-    const active = this.#supervisor?.active;
+    const active = this.#owner.active;
     if (active?.waitShown) return active.waitShown(timeout);
     return super.waitForJoin({ timeout });
   }
 
   /**
    * Creates the Runway session and routes the agent's audio to the avatar. LiveKit credentials come from
-   * `options`, else `LIVEKIT_URL` / `LIVEKIT_API_KEY` / `LIVEKIT_API_SECRET`.
+   * `options`, else `LIVEKIT_URL` / `LIVEKIT_API_KEY` / `LIVEKIT_API_SECRET`. Rejects with
+   * `RunwayAvatarError` `CLOSED` when the avatar session is closed meanwhile (every session it created is
+   * ended first); throws `CLOSED` at once after `aclose()`. A start that failed may be called again.
    */
   override async start(
     agentSession: voice.AgentSession,
     room: Room,
     options: StartOptions = {},
   ): Promise<void> {
-    if (this.#started) {
+    if (this.#owner.closed) throw closedError('start() after aclose()');
+    if (this.#owner.state !== 'idle')
       throw new RunwayAvatarError('ALREADY_STARTED', 'AvatarSession.start() was called twice');
-    }
-    this.#started = true;
     await super.start(agentSession, room);
+    this.#agentSession = agentSession;
+    this.#room = room;
+    // A hang-up while starting ends what was created: the agent session's close, or the room going away.
+    agentSession.on(voice.AgentSessionEventTypes.Close, this.#onSessionClose);
+    room.on(RoomEvent.Disconnected, this.#onRoomDisconnected);
     try {
       const placement = resolveAgentPlacement(room);
-      const emit = (event: string, payload: unknown) =>
-        (this.emit as (e: string, p: unknown) => boolean)(event, payload);
-      const ctx: StrategyContext = {
+      const ctx = (signal: AbortSignal): StrategyContext => ({
         client: this.#client,
         options: this.#options,
         room,
@@ -154,49 +139,29 @@ export class AvatarSession extends voice.AvatarSession {
         agentSession,
         agentIdentity: placement.agentIdentity,
         livekit: () => resolveLiveKitCredentials(options),
-        emit,
-      };
+        emit: this.#emit,
+        signal,
+        sessions: this.#ledger,
+      });
       this.#logger.debug(
         { strategy: this.#options.strategy, [PII.agentIdentity]: placement.agentIdentity },
         'starting Runway avatar session',
       );
-      const active = await this.#startStrategy(ctx);
-      if (this.#ending) {
-        // aclose() or the agent session's close came while the session was being created.
-        await active?.end('closed during start');
-        throw new RunwayAvatarError(
-          'CLOSED',
-          'the avatar session was closed while start() was running',
-          {
-            sessionId: active?.sessionId,
-          },
-        );
-      }
-      const deps = { agentSession, room, client: this.#client, options: this.#options, emit };
-      this.#supervisor = new AvatarSupervisor(deps, active, AVATAR_SAMPLE_RATE);
-      if (!active) await this.#supervisor.startAudioOnly();
-      agentSession.on(voice.AgentSessionEventTypes.Close, this.#onSessionClose);
-      agentSession.output.audio = this.#supervisor.router;
+      const strategy = this.#options.strategy;
+      await this.#owner.start({
+        agentSession,
+        startAvatar: (signal) =>
+          strategy === 'auto'
+            ? startAuto(ctx(signal), this.#strategies)
+            : this.#strategies[strategy].start(ctx(signal)),
+        openRoomAudio: () => openRoomAudio(room),
+      });
+      if (this.#owner.closed) throw closedError('closed while start() was returning');
+      agentSession.output.audio = this.#owner.router!;
     } catch (error) {
-      if (this.#supervisor) await this.#end('start failed');
+      if (!this.#owner.closed) this.#detach();
       await this._rollbackStart();
       throw error;
-    }
-  }
-
-  /** The configured strategy; with `fallbackToAudioOnly`, a start-up failure means no avatar (undefined). */
-  async #startStrategy(ctx: StrategyContext): Promise<ActiveAvatar | undefined> {
-    try {
-      return this.#options.strategy === 'auto'
-        ? await startAuto(ctx, this.#strategies)
-        : await this.#strategies[this.#options.strategy].start(ctx);
-    } catch (error) {
-      if (!this.#options.fallbackToAudioOnly || RunwayOptionError.is(error)) throw error;
-      this.#logger.warn(
-        { error: String(error) },
-        'Runway avatar could not start; the agent speaks without an avatar (fallbackToAudioOnly)',
-      );
-      return undefined;
     }
   }
 
@@ -204,26 +169,52 @@ export class AvatarSession extends voice.AvatarSession {
     void this.#end('agent session closed');
   };
 
-  /** Ends the Runway session exactly once, whichever of close event, aclose() and shutdown comes first. */
-  #end(reason: string): Promise<void> {
-    this.#ending ??= (this.#supervisor?.close(reason) ?? Promise.resolve()).catch(
-      (error: unknown) => {
-        this.#logger.error({ error: String(error) }, 'failed to end Runway session');
-      },
-    );
-    return this.#ending;
+  #onRoomDisconnected = (): void => {
+    void this.#end('agent room disconnected');
+  };
+
+  #detach(): void {
+    this.#agentSession?.off(voice.AgentSessionEventTypes.Close, this.#onSessionClose);
+    this.#room?.off(RoomEvent.Disconnected, this.#onRoomDisconnected);
   }
 
-  /** Ends the Runway session (END_CALL, else DELETE) and releases the avatar. Safe to call more than once. */
+  /** Ends every Runway session exactly once, whichever of close event, aclose() and shutdown comes first. */
+  #end(reason: string): Promise<void> {
+    this.#detach();
+    return this.#owner.close(reason);
+  }
+
+  /**
+   * Ends the Runway session (END_CALL, else DELETE) and releases the avatar. Resolves once no Runway
+   * session this AvatarSession created is alive, whatever it was doing (starting, renewing, respawning).
+   * Safe to call more than once.
+   */
   override async aclose(): Promise<void> {
     await this.#end('aclose');
     await super.aclose();
   }
 }
 
-// Typed listeners for the plugin's own events, alongside the base class's `metrics_collected`.
+/** The agent's voice on a plain microphone track in its room (no avatar). */
+async function openRoomAudio(room: Room): Promise<RoomAudioSink> {
+  const publish = new TrackPublishOptions();
+  publish.source = TrackSource.SOURCE_MICROPHONE;
+  const sink = new voice.ParticipantAudioOutput(room, {
+    sampleRate: AVATAR_SAMPLE_RATE,
+    numChannels: 1,
+    trackPublishOptions: publish,
+  });
+  await sink.start(new AbortController().signal);
+  return sink;
+}
+
+// Typed listeners and emit for the plugin's own events, alongside the base class's `metrics_collected`.
 export interface AvatarSession {
   on<E extends keyof AvatarSessionEvents>(event: E, listener: AvatarSessionEvents[E]): this;
   once<E extends keyof AvatarSessionEvents>(event: E, listener: AvatarSessionEvents[E]): this;
   off<E extends keyof AvatarSessionEvents>(event: E, listener: AvatarSessionEvents[E]): this;
+  emit<E extends keyof AvatarSessionEvents>(
+    event: E,
+    ...args: Parameters<AvatarSessionEvents[E]>
+  ): boolean;
 }

@@ -17,6 +17,8 @@ const CONNECTION_ERROR = brand('RunwayConnectionError');
 const TIMEOUT_ERROR = brand('RunwayTimeoutError');
 const OPTION_ERROR = brand('RunwayOptionError');
 const AVATAR_ERROR = brand('RunwayAvatarError');
+const UNSUPPORTED_SHAPE_ERROR = brand('RunwayUnsupportedShapeError');
+const UNREACHABLE_LIVEKIT_ERROR = brand('RunwayUnreachableLiveKitError');
 
 function hasBrand(value: unknown, symbol: symbol): boolean {
   return (
@@ -154,7 +156,8 @@ export class RunwayOptionError extends TypeError {
 
 /**
  * The avatar session could not be brought up or was used wrongly. `code` is one of `ALREADY_STARTED`
- * (start() called twice), `CLOSED` (closed while starting), `READY_TIMEOUT`, `READY_EXPIRED`,
+ * (start() called while a start is running or done), `CLOSED` (closed while starting, or start() after
+ * close), `UNSUPPORTED_SHAPE` ({@link RunwayUnsupportedShapeError}), `READY_TIMEOUT`, `READY_EXPIRED`,
  * `SESSION_FAILED` (with `failureCode`, e.g. `TALKING_AVATAR.NO_PARTICIPANT` or `SESSION.EXPIRED`) and
  * `SESSION_ENDED` (COMPLETED or CANCELLED before READY). A failed consume is a `RunwayAPIError`.
  * @public
@@ -179,6 +182,50 @@ export class RunwayAvatarError extends Error {
   static is(value: unknown): value is RunwayAvatarError {
     return hasBrand(value, AVATAR_ERROR);
   }
+}
+
+/**
+ * The Runway API does not know the request shape of a bring-your-own-room strategy (it refused the
+ * `integration` or `livekit` key). `auto` falls through to the next strategy on this error alone; with an
+ * explicit strategy it reaches the caller. `cause` is Runway's `RunwayAPIError`. Nothing was created.
+ * @public
+ */
+export class RunwayUnsupportedShapeError extends RunwayAvatarError {
+  /** The strategy whose shape was refused. */
+  readonly strategy: string;
+  constructor(strategy: string, cause: unknown) {
+    super('UNSUPPORTED_SHAPE', `the Runway API does not accept the ${strategy} request shape`, {
+      cause,
+    });
+    this.name = 'RunwayUnsupportedShapeError';
+    this.strategy = strategy;
+    defineBrand(this, UNSUPPORTED_SHAPE_ERROR);
+  }
+  static override is(value: unknown): value is RunwayUnsupportedShapeError {
+    return hasBrand(value, UNSUPPORTED_SHAPE_ERROR);
+  }
+}
+
+/**
+ * The agent's LiveKit URL cannot be reached by Runway's cloud worker (not TLS, or a local or private
+ * address), so no bring-your-own-room strategy can work; `auto` goes straight to `hosted`. Thrown
+ * before any request.
+ * @public
+ */
+export class RunwayUnreachableLiveKitError extends RunwayOptionError {
+  constructor(message: string) {
+    super('livekitUrl', message);
+    this.name = 'RunwayUnreachableLiveKitError';
+    defineBrand(this, UNREACHABLE_LIVEKIT_ERROR);
+  }
+  static override is(value: unknown): value is RunwayUnreachableLiveKitError {
+    return hasBrand(value, UNREACHABLE_LIVEKIT_ERROR);
+  }
+}
+
+/** The error a `start()` (or an operation inside it) rejects with when the avatar session is closed. */
+export function closedError(reason: string): RunwayAvatarError {
+  return new RunwayAvatarError('CLOSED', `the avatar session was closed (${reason})`);
 }
 
 /** True for every documented error class of this package (any copy of it). */

@@ -22,12 +22,13 @@ import { rememberSecret } from './api/redact.js';
 import { MAX_TIMER_MS } from './api/time.js';
 import { type AvatarSpec, PRESET_IDS, type PresetId } from './api/types.js';
 import { log } from './log.js';
+import { STRATEGY_OPTIONS, type StrategyName } from './strategies/registry.js';
 
 /** How the avatar reaches the agent's room. @public */
-export type StrategyOption = 'auto' | 'integration' | 'livekit' | 'hosted';
+export type StrategyOption = 'auto' | StrategyName;
 
-/** Strategies that can be selected explicitly. */
-export const STRATEGIES: readonly StrategyOption[] = ['auto', 'integration', 'livekit', 'hosted'];
+/** Strategies that can be selected explicitly (derived from the registry). */
+export const STRATEGIES: readonly StrategyOption[] = STRATEGY_OPTIONS;
 
 /** Default production API base URL. */
 export const DEFAULT_API_URL = 'https://api.dev.runwayml.com';

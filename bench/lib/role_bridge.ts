@@ -2,6 +2,7 @@
 // consume → media bridge), alone in its process so the process's CPU is the bridge's.
 import { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
+import { SessionLedger } from '../../src/ending/ledger.js';
 import { HostedStrategy } from '../../src/strategies/hosted.js';
 import type { ActiveAvatar, StrategyContext } from '../../src/strategies/strategy.js';
 import { NativeLogCounter } from './ffi_logs.js';
@@ -51,8 +52,9 @@ export function handlers(): RoleHandlers {
       if (!init || !room) throw new Error('init first');
       const options = pluginOptions(init.api);
       const lk = init.livekit;
+      const client = pluginClient(options);
       const ctx: StrategyContext = {
-        client: pluginClient(options),
+        client,
         options,
         room,
         roomName: init.roomName,
@@ -60,6 +62,8 @@ export function handlers(): RoleHandlers {
         agentIdentity: init.agentIdentity,
         livekit: () => lk,
         emit: () => {},
+        signal: new AbortController().signal,
+        sessions: new SessionLedger(client),
       };
       const t0 = monoMs();
       active = await new HostedStrategy().start(ctx);

@@ -80,7 +80,9 @@ function sessionPath(id: string, suffix = ''): string {
  * response + body). Between attempts: ~200 ms first, then exponential from `retryIntervalMs / 4` capped at
  * `2 * retryIntervalMs`, plus 0–50 % jitter; a server `Retry-After` overrides it (capped at 30 s).
  * `createSession` and `consumeSession` are retried only when Runway cannot have acted (no connection,
- * 429, 503). `opts.signal` cancels the request and any pending retry wait at once (an `AbortError`).
+ * 429, 503). `opts.signal` cancels the request and any pending retry wait at once (an `AbortError`),
+ * except a create already sent: that one is awaited (bounded by `timeoutMs`) and its session returned,
+ * so the caller can end it — aborting it would leave a billed session nobody knows of.
  * @public
  */
 export class RunwayClient {
@@ -187,7 +189,16 @@ export class RunwayClient {
       ...this.#conn,
       ...(this.#retryAfterCapMs === undefined ? {} : { retryAfterCapMs: this.#retryAfterCapMs }),
     };
-    const result = await sendWithRetries(route.kind, label, req, settings, opts?.signal);
+    // A create already sent is awaited even after an abort: its answer names a billed session.
+    const abortInFlight = route.kind !== 'create';
+    const result = await sendWithRetries(
+      route.kind,
+      label,
+      req,
+      settings,
+      opts?.signal,
+      abortInFlight,
+    );
     const context = {
       kind: route.kind,
       label,

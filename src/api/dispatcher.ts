@@ -243,8 +243,11 @@ function failureOf(outcome: AttemptOutcome): AttemptFailure | null {
 }
 
 /**
- * Sends `req` with retries per {@link isRetryable} for `route`, waiting {@link retryDelayMs} between
- * attempts (a `Retry-After` on the failed response overrides the backoff). Logs every attempt at debug
+ * Sends `req` with retries per {@link isRetryable} for `route`. `signal` stops the request: no attempt is
+ * sent after it aborts and a retry wait ends at once; an attempt in flight is aborted too, unless
+ * `abortInFlight` is false (a create: its answer carries the id of a session that must then be ended,
+ * so it is awaited, bounded by its own timeout). Between attempts it waits {@link retryDelayMs}
+ * (a `Retry-After` on the failed response overrides the backoff). Logs every attempt at debug
  * level as `{ request, attempt, status | failure, elapsedMs }`: `label` must hold no secret.
  */
 export async function sendWithRetries(
@@ -253,11 +256,14 @@ export async function sendWithRetries(
   req: OutgoingRequest,
   settings: RetrySettings,
   signal?: AbortSignal,
+  abortInFlight = true,
 ): Promise<SendResult> {
   const maxAttempts = Math.max(0, Math.floor(settings.maxRetry)) + 1;
   for (let attempt = 1; ; attempt++) {
+    // An abort before an attempt is sent means it is not sent.
+    if (signal?.aborted) return { outcome: { type: 'aborted' }, attempts: attempt - 1 };
     const startedAt = performance.now();
-    const outcome = await sendAttempt(req, settings.timeoutMs, signal);
+    const outcome = await sendAttempt(req, settings.timeoutMs, abortInFlight ? signal : undefined);
     const elapsedMs = Math.round(performance.now() - startedAt);
     const failure = failureOf(outcome);
     log().debug(

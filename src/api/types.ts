@@ -89,6 +89,9 @@ export interface ConsumeResult {
 
 /** Per-call options of every client method. */
 export interface RequestOptions {
-  /** Cancels the request (and its retries). */
+  /**
+   * Cancels the request and its retries. A create already sent is the exception: it is awaited, and its
+   * session returned, so that the caller can end it.
+   */
   signal?: AbortSignal;
 }

@@ -4,6 +4,9 @@
 //  2. lk.playback_finished is dispatched per room AND identity: upstream registers it once per process
 //     (first room only) and keys handlers by identity alone, which breaks several sessions in one process.
 //  3. Frames that are views into a larger buffer are compacted (upstream sends `data.buffer` whole).
+//  4. Speech parked for an avatar that has not joined yet is dropped on an interruption (upstream's
+//     clearBuffer does nothing before the avatar joined, so the turn stalled until the join).
+//  5. When the avatar is lost, unfinished speech is reported interrupted at the position the user heard.
 import { voice } from '@livekit/agents';
 import {
   AudioFrame,
@@ -56,6 +59,15 @@ export function parsePlaybackFinished(payload: string): voice.PlaybackFinishedEv
   }
 }
 
+/** A one-shot signal (Node 20 has no Promise.withResolvers). */
+function oneShot(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 /** Fields of the upstream class that this subclass reads (TypeScript-private, public at runtime). */
 interface UpstreamInternals {
   started: boolean;
@@ -87,6 +99,12 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   #logger = log();
   /** Pending until the avatar is ready; undefined after (the hot path then awaits nothing extra). */
   #notReady: Promise<void> | undefined;
+  /** Bumped when parked frames are dropped: a frame that wakes to a new epoch is not sent. */
+  #parkEpoch = 0;
+  #unpark = oneShot();
+  /** When the segment being played started reaching the avatar (ms), for the position heard at a loss. */
+  #segmentStartedAt: number | undefined;
+  #segmentOpen = false;
 
   /** Room listeners the upstream constructor added (and never removes); dropped on detach. */
   readonly #upstreamListeners: ((...args: unknown[]) => void)[];
@@ -133,7 +151,18 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   }
 
   override async captureFrame(frame: AudioFrame): Promise<void> {
-    if (this.#notReady) await this.#notReady;
+    if (this.#notReady) {
+      // Count the segment now (the base class's counting only), so an interruption while parked can
+      // report it finished.
+      await voice.AudioOutput.prototype.captureFrame.call(this, frame);
+      const epoch = this.#parkEpoch;
+      await Promise.race([this.#notReady, this.#unpark.promise]);
+      if (epoch !== this.#parkEpoch) return; // interrupted while parked: dropped
+    }
+    if (!this.#segmentOpen) {
+      this.#segmentOpen = true;
+      this.#segmentStartedAt = Date.now();
+    }
     const data = frame.data;
     if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
       frame = new AudioFrame(
@@ -146,9 +175,19 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
     return super.captureFrame(frame);
   }
 
+  override flush(): void {
+    this.#segmentOpen = false;
+    super.flush();
+  }
+
   override clearBuffer(): void {
     const internals = this as unknown as UpstreamInternals;
-    if (!internals.started || this.#clearTimer !== undefined) return;
+    if (!internals.started) {
+      // The avatar has not joined: nothing reached it, so the parked speech is dropped and finished now.
+      this.#dropParked(0);
+      return;
+    }
+    if (this.#clearTimer !== undefined) return;
     const local = this.#room.localParticipant;
     if (!local) return;
     if (this.pendingPlayoutSegments > 0) {
@@ -165,6 +204,35 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
         this.#logger.warn({ error: String(error) }, 'avatar did not accept clear_buffer');
         this.#forceFinish('rpc_failed');
       });
+  }
+
+  /**
+   * The avatar is gone: every unfinished segment is reported interrupted, the one playing at the position
+   * the user heard (the avatar plays in real time from the segment's first frame, up to what was sent).
+   */
+  cutPlayout(): void {
+    clearTimeout(this.#clearTimer);
+    this.#clearTimer = undefined;
+    const pushed = (this as unknown as UpstreamInternals).pushedDuration;
+    const playedS =
+      this.#segmentStartedAt === undefined ? 0 : (Date.now() - this.#segmentStartedAt) / 1000;
+    this.#dropParked(Math.max(0, Math.min(pushed, playedS)));
+  }
+
+  /** Drops parked frames and reports each unfinished segment interrupted (the first at `positionS`). */
+  #dropParked(positionS: number): void {
+    this.#parkEpoch++;
+    this.#unpark.resolve();
+    this.#unpark = oneShot();
+    this.#segmentOpen = false;
+    this.#segmentStartedAt = undefined;
+    if (this.pendingPlayoutSegments <= 0) return;
+    this.abandonOpenSegment();
+    let position = positionS;
+    while (this.pendingPlayoutSegments > 0) {
+      this.onPlaybackFinished({ playbackPosition: position, interrupted: true });
+      position = 0;
+    }
   }
 
   #forceFinish(reason: 'timeout' | 'rpc_failed'): void {

@@ -5,7 +5,7 @@ import { isLoopbackHost, isNonPublicHost } from '../api/addresses.js';
 import { addIssue, whitespaceProblem } from '../api/client_options.js';
 import { formatOptionIssues } from '../api/option_errors.js';
 import { rememberSecret } from '../api/redact.js';
-import { RunwayOptionError } from '../errors.js';
+import { RunwayOptionError, RunwayUnreachableLiveKitError } from '../errors.js';
 
 /** LiveKit server credentials used to mint the avatar's token. @public */
 export interface StartOptions {
@@ -110,8 +110,7 @@ export function assertReachableByRunway(livekitUrl: string, apiUrl: string): voi
   const url = new URL(livekitUrl);
   const insecure = url.protocol === 'ws:' || url.protocol === 'http:';
   if (insecure || isNonPublicHost(url.hostname)) {
-    throw new RunwayOptionError(
-      'livekitUrl',
+    throw new RunwayUnreachableLiveKitError(
       `Runway's avatar worker joins your LiveKit room from the internet, so livekitUrl must be a public wss:// or https:// URL; received ${url.protocol}//${url.host} (${insecure ? 'not TLS' : 'a local or private address'}). Use LiveKit Cloud or expose your server over TLS, or use strategy 'hosted'.`,
     );
   }

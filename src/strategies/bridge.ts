@@ -19,6 +19,8 @@ import {
   VideoStream,
 } from '@livekit/rtc-node';
 import type { ConsumeResult } from '../api/types.js';
+import type { RunwayDataMessage } from '../events.js';
+import { connectRoom } from '../livekit/connect.js';
 import { ATTRIBUTE_PUBLISH_ON_BEHALF } from '../livekit/token.js';
 import { log } from '../log.js';
 
@@ -26,12 +28,7 @@ import { log } from '../log.js';
 const BRIDGE_SAMPLE_RATE = 48_000;
 const BRIDGE_CHANNELS = 1;
 
-/** A JSON data message from Runway's room (transcriptions, client events, …). @public */
-export interface RunwayDataMessage {
-  topic: string | undefined;
-  /** Parsed JSON payload. */
-  message: Record<string, unknown>;
-}
+export type { RunwayDataMessage } from '../events.js';
 
 /** Counters for benchmarks and tests. */
 export interface BridgeStats {
@@ -105,6 +102,8 @@ export interface BridgeOptions {
   agentIdentity: string;
   /** Runway data messages. */
   onData: (message: RunwayDataMessage) => void;
+  /** Stops the connect (the avatar session closed): `open` rejects with its reason, nobody stays behind. */
+  signal?: AbortSignal;
 }
 
 /** The avatar participant in the agent's room, fed by a {@link RunwayFeed}. */
@@ -136,10 +135,14 @@ export class MediaBridge {
     const bridge = new MediaBridge(opts);
     bridge.agentSide.on(RoomEvent.TrackPublished, bridge.#onAgentRoomTrackPublished);
     bridge.agentSide.on(RoomEvent.TrackSubscribed, bridge.#onAgentRoomTrackSubscribed);
-    await bridge.agentSide.connect(opts.agentRoomUrl, opts.avatarToken, {
-      autoSubscribe: false,
-      dynacast: false,
-    });
+    await connectRoom(
+      bridge.agentSide,
+      opts.agentRoomUrl,
+      opts.avatarToken,
+      { autoSubscribe: false, dynacast: false },
+      "the agent's room",
+      opts.signal,
+    );
     for (const participant of bridge.agentSide.remoteParticipants.values()) {
       for (const publication of participant.trackPublications.values()) {
         bridge.#onAgentRoomTrackPublished(publication, participant);
@@ -155,19 +158,24 @@ export class MediaBridge {
 
   /**
    * Connects to a Runway room and makes it the bridge's source. The first feed is shown at once; a later
-   * one replaces the current feed at its first video frame, so the user sees no gap.
+   * one replaces the current feed at its first video frame, so the user sees no gap. `signal` stops the
+   * connect (the feed's room is left as soon as it settles).
    */
-  async attach(feed: RunwayFeed): Promise<void> {
+  async attach(feed: RunwayFeed, signal?: AbortSignal): Promise<void> {
     feed.room.on(RoomEvent.TrackSubscribed, (track, _pub, participant) =>
       this.#onRunwayTrack(feed, track, participant),
     );
     feed.room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
       if (participant && feed === (this.#feed ?? this.#pending)) this.#onRunwayData(payload, topic);
     });
-    await feed.room.connect(feed.credentials.url, feed.credentials.token, {
-      autoSubscribe: true,
-      dynacast: false,
-    });
+    await connectRoom(
+      feed.room,
+      feed.credentials.url,
+      feed.credentials.token,
+      { autoSubscribe: true, dynacast: false },
+      "Runway's room",
+      signal,
+    );
     if (this.#feed === undefined) this.#setFeed(feed);
     else this.#pending = feed;
   }

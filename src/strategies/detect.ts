@@ -1,12 +1,17 @@
-// 'auto': try the richest API shape first, fall through only on Runway's "Unrecognized key" refusal,
-// and remember the verdict per API base URL so later sessions pay no detection round trip.
-import { isUnrecognizedKeyRefusal } from '../api/refusal.js';
-import { RunwayOptionError } from '../errors.js';
+// 'auto': try the richest API shape first, fall through only on the typed errors the strategies raise for
+// a refused shape or an unreachable LiveKit URL, and remember the verdict per API base URL.
+import { RunwayUnreachableLiveKitError, RunwayUnsupportedShapeError } from '../errors.js';
 import { log } from '../log.js';
-import type { ActiveAvatar, Strategy, StrategyContext, StrategyName } from './strategy.js';
+import {
+  BYO_STRATEGIES,
+  type ByoStrategyName,
+  DETECTION_ORDER,
+  type StrategyName,
+} from './registry.js';
+import type { ActiveAvatar, Strategy, StrategyContext } from './strategy.js';
 
-/** Richest first. Each step down is taken only when the API refuses the step's key. */
-export const DETECTION_ORDER: readonly StrategyName[] = ['integration', 'livekit', 'hosted'];
+export { DETECTION_ORDER } from './registry.js';
+export { isShapeRefusal } from './shape.js';
 
 /** How long a detection verdict is trusted before the richer shapes are tried again. */
 export const VERDICT_TTL_MS = 60 * 60 * 1000;
@@ -18,17 +23,6 @@ interface Verdict {
 }
 
 const verdicts = new Map<string, Verdict>();
-
-/** The top-level key whose refusal means the API does not know a strategy's shape. */
-function shapeKey(name: StrategyName): string | undefined {
-  return name === 'hosted' ? undefined : name;
-}
-
-/** True when `error` is Runway's 400 `Unrecognized key: <key>` for this strategy's shape. */
-export function isShapeRefusal(error: unknown, name: StrategyName): boolean {
-  const key = shapeKey(name);
-  return key !== undefined && isUnrecognizedKeyRefusal(error, key);
-}
 
 /** The cached verdict for an API base URL, if still fresh. */
 export function cachedVerdict(baseUrl: string, now = Date.now()): StrategyName | undefined {
@@ -56,40 +50,48 @@ export function resetStrategyCache(): void {
 }
 
 /**
- * Starts with the cached verdict (or the richest shape), falls through on shape refusals. A LiveKit URL
- * that Runway's cloud cannot reach skips the bring-your-own-room shapes (the hosted bridge needs none).
- * Any other error is surfaced as it is.
+ * Starts with the cached verdict (or the richest shape) and steps down on a
+ * {@link RunwayUnsupportedShapeError}. A {@link RunwayUnreachableLiveKitError} skips the bring-your-own-room
+ * shapes (the hosted bridge needs no public URL). Any other error is surfaced as it is.
  */
 export async function startAuto(
   ctx: StrategyContext,
-  strategies: Record<StrategyName, Strategy>,
+  strategies: Readonly<Record<StrategyName, Strategy>>,
 ): Promise<ActiveAvatar> {
   const baseUrl = ctx.client.baseUrl;
   const cached = cachedVerdict(baseUrl);
   const order = DETECTION_ORDER.slice(cached ? DETECTION_ORDER.indexOf(cached) : 0);
   const reasons: string[] = [];
-  for (const name of order) {
+  let i = 0;
+  for (;;) {
+    const name = order[i]!;
     try {
       const active = await strategies[name].start(ctx);
-      recordSuccess(baseUrl, name, reasons.join('; ') || (cached ? 'cached verdict' : 'accepted'));
-      return active;
-    } catch (error) {
-      if (isShapeRefusal(error, name)) {
-        reasons.push(`API refused the ${name} key`);
-        continue;
-      }
-      if (RunwayOptionError.is(error) && error.option === 'livekitUrl' && name !== 'hosted') {
-        reasons.push('LiveKit URL not reachable by Runway');
-        // Unreachable URL: no bring-your-own-room shape can work; go straight to hosted.
-        const active = await strategies.hosted.start(ctx);
+      if (reasons.at(-1) === UNREACHABLE) {
+        // Not cached: another session may well use a URL Runway can reach.
         log().info(
-          { strategy: 'hosted', reason: reasons.join('; ') },
+          { strategy: name, reason: reasons.join('; ') },
           'Runway avatar strategy selected',
         );
-        return active;
+      } else {
+        recordSuccess(
+          baseUrl,
+          name,
+          reasons.join('; ') || (cached ? 'cached verdict' : 'accepted'),
+        );
       }
-      throw error;
+      return active;
+    } catch (error) {
+      const hosted = order.findIndex((n) => !BYO_STRATEGIES.includes(n as ByoStrategyName));
+      if (i < hosted && RunwayUnsupportedShapeError.is(error)) {
+        reasons.push(`API refused the ${name} key`);
+        i++;
+      } else if (i < hosted && RunwayUnreachableLiveKitError.is(error)) {
+        reasons.push(UNREACHABLE);
+        i = hosted;
+      } else throw error;
     }
   }
-  throw new Error('unreachable: hosted is always last');
 }
+
+const UNREACHABLE = 'LiveKit URL not reachable by Runway';

@@ -1,7 +1,8 @@
 // Hosted: Runway's documented flow (create → poll READY → consume) and a bridge from Runway's room into the
 // agent's room. Runway's character leads the conversation with its own voice; the agent's TTS is muted.
 import { voice } from '@livekit/agents';
-import { cancelSession, endSession } from '../lifecycle/end_session.js';
+import { endSession } from '../ending/end_session.js';
+import { isTranscription } from '../events.js';
 import { mintAvatarToken } from '../livekit/token.js';
 import { log } from '../log.js';
 import { baseBody } from './body.js';
@@ -25,11 +26,12 @@ export class MutedAudioOutput extends voice.AudioOutput {
   }
 }
 
-/** Create → poll → consume → bridge. Cancels the session it created on any failure. */
+/** Create → poll → consume → bridge. Ends the session it created on any failure. */
 export class HostedStrategy implements Strategy {
   readonly name = 'hosted' as const;
 
   async start(ctx: StrategyContext): Promise<ActiveAvatar> {
+    ctx.signal.throwIfAborted();
     const avatarToken = await mintAvatarToken({
       credentials: ctx.livekit(),
       roomName: ctx.roomName,
@@ -38,114 +40,152 @@ export class HostedStrategy implements Strategy {
       agentIdentity: ctx.agentIdentity,
       maxDurationS: ctx.options.maxDuration,
     });
-    const bridge = await MediaBridge.open({
+    // The avatar participant joins the agent's room while the session provisions: it needs nothing from
+    // Runway, so its connect is off the critical path.
+    const opening = MediaBridge.open({
       agentRoomUrl: ctx.livekit().url,
       avatarToken,
       agentIdentity: ctx.agentIdentity,
+      signal: ctx.signal,
       onData: (m) => {
         ctx.emit('runway_data', m);
-        const type = m.message.type;
-        if (type === 'transcription' || type === 'client_event') ctx.emit(type, m.message);
+        if (isTranscription(m.message)) ctx.emit('transcription', m.message);
+        else if (m.message.type === 'client_event') ctx.emit('client_event', m.message);
       },
     });
+    opening.catch(() => {}); // awaited below; a failure there must not surface as unhandled first
     try {
-      const feed = await this.#openFeed(ctx, bridge);
+      const feed = await openFeed(ctx, opening);
+      const bridge = await opening;
       log().warn(
         { sessionId: feed.sessionId },
         "hosted Runway avatar: Runway's character speaks with its own voice and personality; the agent's TTS output is muted",
       );
-      return this.#activate(ctx, bridge, feed, new MutedAudioOutput());
+      return new HostedAvatar(ctx, bridge, feed, new MutedAudioOutput());
     } catch (error) {
-      await bridge.close();
+      await (await opening.catch(() => undefined))?.close();
       throw error;
     }
-  }
-
-  /** A new Runway session attached to the bridge (shown at once if first, else at its first frame). */
-  async #openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<RunwayFeed> {
-    const { client } = ctx;
-    const createdAtMs = Date.now();
-    const { id } = await client.createSession(baseBody(ctx.options), { signal: ctx.signal });
-    let feed: RunwayFeed | undefined;
-    try {
-      const ready = await pollUntilReady(client, id, {
-        createdAtMs,
-        timeoutMs: READY_TIMEOUT_MS,
-        signal: ctx.signal,
-      });
-      const credentials = await client.consumeSession(id, ready.sessionKey, { signal: ctx.signal });
-      feed = new RunwayFeed(id, credentials);
-      await bridge.attach(feed);
-      return feed;
-    } catch (error) {
-      if (feed) {
-        bridge.forget(feed);
-        await feed.close();
-      }
-      await cancelSession(client, id);
-      throw error;
-    }
-  }
-
-  #activate(
-    ctx: StrategyContext,
-    bridge: MediaBridge,
-    feed: RunwayFeed,
-    audioOutput: MutedAudioOutput,
-  ): ActiveAvatar {
-    const { client, options } = ctx;
-    const endFeed = async (workerGone?: boolean) => {
-      await endSession({
-        room: feed.room,
-        avatarIdentity: feed.workerIdentity ?? `worker:${feed.sessionId}`,
-        sessionId: feed.sessionId,
-        client,
-        workerGone,
-      });
-      await feed.close();
-    };
-    return {
-      strategy: this.name,
-      sessionId: feed.sessionId,
-      audioOutput,
-      mutesAgent: true,
-      bridge,
-      end: async (_reason, opts) => {
-        await endFeed(opts?.workerGone);
-        await bridge.close();
-      },
-      replace: async (reason) => {
-        const next = await this.#openFeed(ctx, bridge);
-        try {
-          await waitOrTimeout(
-            next.shown,
-            options.avatarJoinTimeoutMs,
-            'the replacement avatar did not show video in time',
-          );
-        } catch (error) {
-          bridge.forget(next);
-          await next.close();
-          await cancelSession(client, next.sessionId);
-          throw error;
-        }
-        await endFeed(); // the bridge shows the new feed already: END_CALL in the old room
-        log().info(
-          { sessionId: next.sessionId, previousSessionId: feed.sessionId, reason },
-          'Runway avatar session replaced',
-        );
-        return this.#activate(ctx, bridge, next, audioOutput);
-      },
-      onLost: (listener) => feed.onLost(listener),
-    };
   }
 }
 
-function waitOrTimeout(promise: Promise<void>, ms: number, message: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+/**
+ * A new Runway session attached to the bridge (shown at once if first, else at its first frame). The
+ * session is entered in the ledger as soon as it exists and cancelled on any failure or close.
+ */
+async function openFeed(
+  ctx: StrategyContext,
+  bridge: Promise<MediaBridge> | MediaBridge,
+): Promise<RunwayFeed> {
+  const { client, signal } = ctx;
+  signal.throwIfAborted();
+  const createdAtMs = Date.now();
+  const { id } = await client.createSession(baseBody(ctx.options), { signal });
+  ctx.sessions.opened(id);
+  log().info({ sessionId: id, strategy: 'hosted' }, 'Runway avatar session created');
+  let feed: RunwayFeed | undefined;
+  try {
+    signal.throwIfAborted();
+    const ready = await pollUntilReady(client, id, {
+      createdAtMs,
+      timeoutMs: READY_TIMEOUT_MS,
+      signal,
+    });
+    const credentials = await client.consumeSession(id, ready.sessionKey, { signal });
+    feed = new RunwayFeed(id, credentials);
+    await (await bridge).attach(feed, signal);
+    return feed;
+  } catch (error) {
+    if (feed) {
+      (await Promise.resolve(bridge).catch(() => undefined))?.forget(feed);
+      await feed.close();
+    }
+    await ctx.sessions.cancel(id, ctx.options.connOptions.timeoutMs);
+    throw signal.aborted ? signal.reason : error;
+  }
+}
+
+/** One hosted session shown through the bridge; see the ActiveAvatar contract. */
+class HostedAvatar implements ActiveAvatar {
+  readonly strategy = 'hosted' as const;
+  readonly mutesAgent = true;
+
+  constructor(
+    private readonly ctx: StrategyContext,
+    readonly bridge: MediaBridge,
+    private readonly feed: RunwayFeed,
+    readonly audioOutput: MutedAudioOutput,
+  ) {}
+
+  get sessionId(): string {
+    return this.feed.sessionId;
+  }
+
+  /** END_CALL in the feed's own room (sent before the first await), then leaves that room. */
+  async #endFeed(workerGone?: boolean): Promise<void> {
+    const { ctx, feed } = this;
+    await ctx.sessions.end(feed.sessionId, () =>
+      endSession({
+        room: feed.room,
+        avatarIdentity: feed.workerIdentity ?? `worker:${feed.sessionId}`,
+        sessionId: feed.sessionId,
+        client: ctx.client,
+        cancelBudgetMs: ctx.options.connOptions.timeoutMs,
+        workerGone,
+      }),
+    );
+    await feed.close();
+  }
+
+  async end(_reason: string, opts?: { workerGone?: boolean }): Promise<void> {
+    await this.#endFeed(opts?.workerGone);
+    await this.bridge.close();
+  }
+
+  async replace(reason: 'renewal' | 'respawn'): Promise<ActiveAvatar> {
+    const { ctx, bridge } = this;
+    const next = await openFeed(ctx, bridge);
+    try {
+      await waitShown(next, ctx.options.avatarJoinTimeoutMs, ctx.signal);
+    } catch (error) {
+      bridge.forget(next);
+      await next.close();
+      await ctx.sessions.cancel(next.sessionId, ctx.options.connOptions.timeoutMs);
+      throw ctx.signal.aborted ? ctx.signal.reason : error;
+    }
+    await this.#endFeed(); // the bridge shows the new feed already: END_CALL in the old room
+    log().info(
+      { sessionId: next.sessionId, previousSessionId: this.sessionId, reason },
+      'Runway avatar session replaced',
+    );
+    return new HostedAvatar(ctx, bridge, next, this.audioOutput);
+  }
+
+  onLost(listener: (reason: string) => void): () => void {
+    return this.feed.onLost(listener);
+  }
+
+  cutPlayout(): void {
+    // Runway's character speaks for itself; the agent's muted sink reports its segments at once anyway.
+    this.audioOutput.clearBuffer();
+  }
+}
+
+/** Resolves when `feed` is shown; rejects after `ms` or when `signal` aborts. */
+function waitShown(feed: RunwayFeed, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(new Error('the replacement avatar did not show video in time')),
+      ms,
+    );
+    const onAbort = () => finish(signal.reason);
+    function finish(error?: unknown) {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    void feed.shown.then(() => finish());
+  });
 }

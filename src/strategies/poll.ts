@@ -3,7 +3,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunwayClient } from '../api/client.js';
 import type { RealtimeSession } from '../api/types.js';
-import { RunwayAvatarError } from '../errors.js';
+import {
+  RunwayAPIError,
+  RunwayAvatarError,
+  RunwayConnectionError,
+  RunwayTimeoutError,
+} from '../errors.js';
 
 /** Poll interval inside the window where READY is expected, ms. */
 export const DENSE_INTERVAL_MS = 100;
@@ -100,28 +105,54 @@ export interface PollOptions {
 /** A READY session: the key for consume and when it expires. */
 export type ReadySession = Extract<RealtimeSession, { status: 'READY' }>;
 
-/** Polls until READY; throws {@link RunwayAvatarError} on FAILED, CANCELLED, COMPLETED, expiry or timeout. */
+/**
+ * True for a failure that a later poll may not meet: 408, 429 and 5xx answers, a connection error, a
+ * request timeout. Inside the READY budget such a failure is retried, not fatal. Pure.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  if (RunwayConnectionError.is(error) || RunwayTimeoutError.is(error)) return true;
+  if (!RunwayAPIError.is(error)) return false;
+  const status = error.statusCode;
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Polls until READY; throws {@link RunwayAvatarError} on FAILED, CANCELLED, COMPLETED, expiry, or when
+ * `timeoutMs` since the create has passed (`READY_TIMEOUT`). The budget bounds every request inside it:
+ * a hanging retrieve is aborted when it runs out. Transient failures are polled through. When
+ * `opts.signal` aborts, rejects with its reason.
+ */
 export async function pollUntilReady(
   client: RunwayClient,
   sessionId: string,
   opts: PollOptions,
 ): Promise<ReadySession> {
   const window = expectedWindow(client.baseUrl);
+  const budget = AbortSignal.timeout(Math.max(0, opts.createdAtMs + opts.timeoutMs - Date.now()));
+  const signal = opts.signal ? AbortSignal.any([opts.signal, budget]) : budget;
+  const timedOut = () =>
+    new RunwayAvatarError(
+      'READY_TIMEOUT',
+      `Runway session did not become READY within ${opts.timeoutMs} ms`,
+      { sessionId },
+    );
   let polls = 0;
   let lastNotReadyMs: number | undefined;
+  let session: RealtimeSession;
   for (;;) {
     const elapsed = Date.now() - opts.createdAtMs;
-    if (elapsed > opts.timeoutMs) {
-      throw new RunwayAvatarError(
-        'READY_TIMEOUT',
-        `Runway session did not become READY within ${opts.timeoutMs} ms`,
-        { sessionId },
-      );
+    if (elapsed > opts.timeoutMs) throw timedOut();
+    try {
+      const delay = nextPollDelay(elapsed, polls, window);
+      if (delay > 0) await sleep(delay, undefined, { signal });
+      polls++;
+      session = await client.retrieveSession(sessionId, { signal });
+    } catch (error) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      if (budget.aborted) throw timedOut();
+      if (isTransientFailure(error)) continue; // the next poll is paced by the budget as usual
+      throw error;
     }
-    const delay = Math.min(nextPollDelay(elapsed, polls, window), opts.timeoutMs - elapsed + 1);
-    if (delay > 0) await sleep(delay, undefined, { signal: opts.signal });
-    const session = await client.retrieveSession(sessionId, { signal: opts.signal });
-    polls++;
     opts.onPoll?.(session);
     switch (session.status) {
       case 'NOT_READY':
@@ -132,9 +163,7 @@ export async function pollUntilReady(
           throw new RunwayAvatarError(
             'READY_EXPIRED',
             'Runway session credentials expired before they could be used',
-            {
-              sessionId,
-            },
+            { sessionId },
           );
         }
         recordProvisioning(client.baseUrl, lastNotReadyMs, Date.now() - opts.createdAtMs);

@@ -2,16 +2,17 @@
 // session (the probe body is deliberately invalid), so a worker can check at start-up or from a script.
 import { RunwayClient } from '../api/client.js';
 import type { CreateSessionBody } from '../api/types.js';
+import { cancelSession } from '../ending/end_session.js';
 import { RunwayAPIError } from '../errors.js';
-import { cancelSession } from '../lifecycle/end_session.js';
 import { type AvatarSessionOptions, resolveOptions } from '../options.js';
-import { isShapeRefusal, recordSuccess } from './detect.js';
-import type { StrategyName } from './strategy.js';
+import { recordSuccess } from './detect.js';
+import { BYO_STRATEGIES, type ByoStrategyName, type StrategyName } from './registry.js';
+import { isShapeRefusal } from './shape.js';
 
 /** A LiveKit block that passes Runway's shape checks; the preset below makes the body invalid anyway. */
 const PROBE_ROOM = { url: 'wss://probe.invalid', token: 'probe', roomName: 'probe' };
 
-function probeBody(shape: 'integration' | 'livekit'): CreateSessionBody {
+function probeBody(shape: ByoStrategyName): CreateSessionBody {
   // `presetId` is not a preset: Runway answers 400 whatever the key verdict, so nothing is created.
   const body = {
     model: 'gwm1_avatars',
@@ -39,7 +40,7 @@ export async function probeStrategy(
     baseUrl: resolved.apiUrl,
     connOptions: resolved.connOptions,
   });
-  for (const shape of ['integration', 'livekit'] as const) {
+  for (const shape of BYO_STRATEGIES) {
     try {
       // A 200 would mean Runway accepted an unknown preset: cancel that session and take the shape.
       const { id } = await client.createSession(probeBody(shape));

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunwayClient } from '../../src/api/client.js';
 import { closeAllAgents } from '../../src/api/dispatcher.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { SessionLedger } from '../../src/ending/ledger.js';
 import { AvatarSession, probeStrategy, RunwayOptionError } from '../../src/index.js';
 import { resolveLiveKitCredentials, type StartOptions } from '../../src/livekit/credentials.js';
 import { resolveOptions } from '../../src/options.js';
-import { ByoRoomStrategy } from '../../src/strategies/byo_room.js';
+import { createStrategies } from '../../src/strategies/create.js';
 import { resetStrategyCache, startAuto } from '../../src/strategies/detect.js';
-import { HostedStrategy } from '../../src/strategies/hosted.js';
 import type { StrategyContext } from '../../src/strategies/strategy.js';
 
 let emulator: RunningEmulator;
@@ -432,8 +432,9 @@ describe('bad inputs are refused before any request', () => {
       vi.stubEnv(name, env[name]);
     const options = resolveOptions({ ...good() }, {});
     // `auto` through the real strategies, as AvatarSession.start() runs it, with a real (unconnected) room.
+    const client = new RunwayClient({ apiKey: options.apiKey, baseUrl: options.apiUrl });
     const ctx: StrategyContext = {
-      client: new RunwayClient({ apiKey: options.apiKey, baseUrl: options.apiUrl }),
+      client,
       options,
       room: new Room(),
       roomName: 'bad-inputs',
@@ -441,12 +442,10 @@ describe('bad inputs are refused before any request', () => {
       agentIdentity: 'agent',
       livekit: () => resolveLiveKitCredentials(startOptions),
       emit: () => {},
+      signal: new AbortController().signal,
+      sessions: new SessionLedger(client),
     };
-    const strategies = {
-      integration: new ByoRoomStrategy('integration'),
-      livekit: new ByoRoomStrategy('livekit'),
-      hosted: new HostedStrategy(),
-    };
+    const strategies = createStrategies();
     expectOptionError(await startAuto(ctx, strategies).catch((e: unknown) => e), option, message);
     expect(emulator.requests).toHaveLength(0);
   });

@@ -39,14 +39,20 @@ describe('AvatarSession', () => {
     ).toThrow(RunwayOptionError);
   });
 
-  it('needs a connected room or a job context, and refuses a second start()', async () => {
+  it('needs a connected room or a job context; a start that failed may be retried, not after aclose()', async () => {
     const avatar = new AvatarSession({ presetId: 'cat-character', apiKey: 'key_x' });
     const { agentSession, room } = fakes(false);
     await expect(avatar.start(agentSession, room)).rejects.toThrow(
       /connected room or a job context/,
     );
-    const again = await avatar.start(agentSession, room).catch((e: unknown) => e);
-    expect(RunwayAvatarError.is(again) && again.code).toBe('ALREADY_STARTED');
+    expect(avatar.state).toBe('idle');
+    // The same failure again, not ALREADY_STARTED: nothing was created, the start may be retried.
+    await expect(avatar.start(agentSession, room)).rejects.toThrow(
+      /connected room or a job context/,
+    );
+    await avatar.aclose();
+    const closed = await avatar.start(agentSession, room).catch((e: unknown) => e);
+    expect(RunwayAvatarError.is(closed) && closed.code).toBe('CLOSED');
   });
 
   it('fails before creating a session when Runway could not reach the LiveKit URL', async () => {

@@ -57,16 +57,40 @@ describe('layering', () => {
     expect(
       violations(
         (f) => f.startsWith('api/'),
-        (d) => /^(livekit|strategies|lifecycle|avatar_session)/.test(d),
+        (d) => /^(livekit|strategies|ending|session|avatar_session)/.test(d),
       ),
     ).toEqual([]);
   });
-  it('strategies and lifecycle never import the AvatarSession', () => {
-    expect(
-      violations(
-        (f) => /^(strategies|lifecycle|livekit)\//.test(f),
-        (d) => d.startsWith('avatar_session'),
+  // Layers, bottom up: api → livekit → ending → strategies → session → avatar_session. Each imports only
+  // the layers below it (plus the leaves errors, events, log, options, version).
+  const LAYERS = ['api', 'livekit', 'ending', 'strategies', 'session', 'avatar_session'];
+  const layerOf = (path: string) =>
+    LAYERS.findIndex((l) => path === l || path.startsWith(`${l}/`) || path === `${l}.ts`);
+  it('every layer imports only the layers below it', () => {
+    const upward = graph.flatMap((n) => {
+      const from = layerOf(n.file);
+      if (from < 0) return [];
+      return n.deps.filter((d) => layerOf(d) > from).map((d) => `${n.file} -> ${d}`);
+    });
+    expect(upward).toEqual([]);
+  });
+  it('the layers are where the table says', () => {
+    for (const layer of LAYERS)
+      expect(graph.some((n) => layerOf(n.file) === LAYERS.indexOf(layer))).toBe(true);
+  });
+  it('no folder imports a folder that imports it back', () => {
+    const folder = (p: string) => (p.includes('/') ? p.split('/')[0]! : '.');
+    const edges = new Set(
+      graph.flatMap((n) =>
+        n.deps
+          .filter((d) => folder(d) !== folder(n.file))
+          .map((d) => `${folder(n.file)}>${folder(d)}`),
       ),
-    ).toEqual([]);
+    );
+    const cycles = [...edges].filter((e) => {
+      const [a, b] = e.split('>');
+      return a !== '.' && b !== '.' && edges.has(`${b}>${a}`);
+    });
+    expect(cycles).toEqual([]);
   });
 });

@@ -54,13 +54,17 @@ export interface AgentRoom {
   agentIdentity: string;
 }
 
-/** Connects agent + user, builds the AvatarSession and starts it before the AgentSession, as documented. */
-export async function startAgentWithAvatar(
+/** An agent and a user in a room with an AvatarSession built but not started yet. */
+export interface PreparedAgent extends AgentRoom {
+  /** `avatar.start()` with the server's credentials, then `session.start()`, as documented. */
+  start(): Promise<void>;
+}
+
+/** Connects agent + user and builds the AgentSession and the AvatarSession; cleaned up after the test. */
+export async function prepareAgentWithAvatar(
   emulator: RunningEmulator,
   avatarOptions: AvatarSessionOptions = {},
-  /** Runs with the agent and the user connected, right before `avatar.start()`. */
-  beforeStart?: (roomName: string, agentRoom: Room) => Promise<void>,
-): Promise<AgentRoom> {
+): Promise<PreparedAgent> {
   const env = liveKitEnv();
   const roomName = `room-${randomUUID().slice(0, 8)}`;
   const agentIdentity = `agent-${randomUUID().slice(0, 6)}`;
@@ -87,18 +91,32 @@ export async function startAgentWithAvatar(
     await session.close().catch(() => {});
     await avatar.aclose().catch(() => {});
   });
-  await beforeStart?.(roomName, agentRoom);
-  await avatar.start(session, agentRoom, {
-    livekitUrl: env.url,
-    livekitApiKey: env.apiKey,
-    livekitApiSecret: env.apiSecret,
-  });
-  await session.start({
-    agent: new voice.Agent({ instructions: 'test' }),
-    room: agentRoom,
-    inputOptions: { audioEnabled: false },
-  });
-  return { roomName, agentRoom, userRoom, session, avatar, agentIdentity };
+  const start = async () => {
+    await avatar.start(session, agentRoom, {
+      livekitUrl: env.url,
+      livekitApiKey: env.apiKey,
+      livekitApiSecret: env.apiSecret,
+    });
+    await session.start({
+      agent: new voice.Agent({ instructions: 'test' }),
+      room: agentRoom,
+      inputOptions: { audioEnabled: false },
+    });
+  };
+  return { roomName, agentRoom, userRoom, session, avatar, agentIdentity, start };
+}
+
+/** Connects agent + user, builds the AvatarSession and starts it before the AgentSession, as documented. */
+export async function startAgentWithAvatar(
+  emulator: RunningEmulator,
+  avatarOptions: AvatarSessionOptions = {},
+  /** Runs with the agent and the user connected, right before `avatar.start()`. */
+  beforeStart?: (roomName: string, agentRoom: Room) => Promise<void>,
+): Promise<AgentRoom> {
+  const prepared = await prepareAgentWithAvatar(emulator, avatarOptions);
+  await beforeStart?.(prepared.roomName, prepared.agentRoom);
+  await prepared.start();
+  return prepared;
 }
 
 /** The avatar's tracks as the user receives them. */

@@ -1,6 +1,12 @@
-// Auto-detection: falls through only on Runway's "Unrecognized key" refusals and caches the verdict per base URL.
+// Auto-detection: falls through only on the typed errors strategies raise (a refused shape, an unreachable
+// LiveKit URL) and caches the verdict per base URL.
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunwayAPIError, RunwayOptionError } from '../../../src/errors.js';
+import {
+  RunwayAPIError,
+  RunwayOptionError,
+  RunwayUnreachableLiveKitError,
+  RunwayUnsupportedShapeError,
+} from '../../../src/errors.js';
 import {
   cachedVerdict,
   isShapeRefusal,
@@ -8,6 +14,7 @@ import {
   resetStrategyCache,
   startAuto,
 } from '../../../src/strategies/detect.js';
+import { asShapeError } from '../../../src/strategies/shape.js';
 import type {
   ActiveAvatar,
   Strategy,
@@ -39,6 +46,7 @@ function fakeStrategies(behaviour: Partial<Record<StrategyName, Error>>) {
         end: async () => {},
         replace: () => Promise.reject(new Error('unused')),
         onLost: () => () => {},
+        cutPlayout: () => {},
       };
     },
   });
@@ -51,6 +59,9 @@ function fakeStrategies(behaviour: Partial<Record<StrategyName, Error>>) {
     },
   };
 }
+
+/** What a strategy throws when Runway refuses its shape. */
+const shapeError = (name: StrategyName) => new RunwayUnsupportedShapeError(name, refusal(name));
 
 const ctx = (baseUrl: string) => ({ client: { baseUrl } }) as unknown as StrategyContext;
 
@@ -65,8 +76,8 @@ describe('startAuto', () => {
 
   it('falls back integration → livekit → hosted on refusals, then remembers', async () => {
     const { calls, strategies } = fakeStrategies({
-      integration: refusal('integration'),
-      livekit: refusal('livekit'),
+      integration: shapeError('integration'),
+      livekit: shapeError('livekit'),
     });
     expect((await startAuto(ctx('u2'), strategies)).strategy).toBe('hosted');
     expect(calls).toEqual(['integration', 'livekit', 'hosted']);
@@ -77,7 +88,7 @@ describe('startAuto', () => {
   });
 
   it('caches per base URL', async () => {
-    const { strategies } = fakeStrategies({ integration: refusal('integration') });
+    const { strategies } = fakeStrategies({ integration: shapeError('integration') });
     await startAuto(ctx('u3'), strategies);
     expect(cachedVerdict('u3')).toBe('livekit');
     expect(cachedVerdict('other')).toBeUndefined();
@@ -95,13 +106,28 @@ describe('startAuto', () => {
     expect(cachedVerdict('u4')).toBeUndefined();
   });
 
-  it('does not treat a refusal of another key as a signal', async () => {
-    const { strategies } = fakeStrategies({ integration: refusal('livekit') });
-    await expect(startAuto(ctx('u5'), strategies)).rejects.toThrow(/Unrecognized key: livekit/);
+  it('falls through on the typed error only, never on an untyped refusal or a message', async () => {
+    const { strategies } = fakeStrategies({ integration: refusal('integration') });
+    await expect(startAuto(ctx('u5'), strategies)).rejects.toThrow(/Unrecognized key: integration/);
+    const { strategies: s2 } = fakeStrategies({
+      integration: new RunwayOptionError('livekitUrl', 'not public'),
+    });
+    await expect(startAuto(ctx('u5b'), s2)).rejects.toThrow(/not public/);
+  });
+
+  it('an explicit last strategy surfaces even a typed error', async () => {
+    const { strategies } = fakeStrategies({
+      integration: shapeError('integration'),
+      livekit: shapeError('livekit'),
+      hosted: shapeError('hosted'),
+    });
+    await expect(startAuto(ctx('u5c'), strategies)).rejects.toBeInstanceOf(
+      RunwayUnsupportedShapeError,
+    );
   });
 
   it('goes straight to hosted when Runway cannot reach the LiveKit URL, without caching that', async () => {
-    const unreachable = new RunwayOptionError('livekitUrl', 'not public');
+    const unreachable = new RunwayUnreachableLiveKitError('not public');
     const { calls, strategies } = fakeStrategies({ integration: unreachable });
     expect((await startAuto(ctx('u6'), strategies)).strategy).toBe('hosted');
     expect(calls).toEqual(['integration', 'hosted']);
@@ -126,5 +152,13 @@ describe('startAuto', () => {
     expect(isShapeRefusal(refusal('integration'), 'livekit')).toBe(false);
     expect(isShapeRefusal(refusal('livekit'), 'hosted')).toBe(false);
     expect(isShapeRefusal(new Error('Unrecognized key: livekit'), 'livekit')).toBe(false);
+  });
+
+  it("turns a refusal of the strategy's own key, and only that, into the typed error", () => {
+    const typed = asShapeError(refusal('integration'), 'integration');
+    expect(RunwayUnsupportedShapeError.is(typed)).toBe(true);
+    expect((typed as RunwayUnsupportedShapeError).cause).toBeInstanceOf(RunwayAPIError);
+    const other = refusal('livekit');
+    expect(asShapeError(other, 'integration')).toBe(other);
   });
 });

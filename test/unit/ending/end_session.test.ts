@@ -2,7 +2,7 @@
 import type { Room } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import type { RunwayClient } from '../../../src/api/client.js';
-import { endSession } from '../../../src/lifecycle/end_session.js';
+import { endSession } from '../../../src/ending/end_session.js';
 
 /** A connected room whose publishData rejects as rtc-node does when the engine closes under it. */
 function closingRoom(): Room {

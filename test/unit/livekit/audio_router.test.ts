@@ -2,7 +2,6 @@
 import { voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
-import { renewalPlan } from '../../../src/lifecycle/supervisor.js';
 import { AudioRouter } from '../../../src/livekit/audio_router.js';
 
 /** A sink double for this unit test: records frames, finishes segments when told to. */
@@ -91,12 +90,5 @@ describe('AudioRouter', () => {
     router.release();
     await held;
     expect(sink.frames).toBe(3);
-  });
-});
-
-describe('renewalPlan', () => {
-  it('opens the window a lead before the cap and forces with a quarter of the lead left', () => {
-    expect(renewalPlan(300_000, 60_000)).toEqual({ openAtMs: 240_000, forceAtMs: 285_000 });
-    expect(renewalPlan(15_000, 6000)).toEqual({ openAtMs: 9000, forceAtMs: 13_500 });
   });
 });
