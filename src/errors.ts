@@ -1,6 +1,7 @@
 // The plugin's error family: Runway API errors on top of the @livekit/agents API errors, and option errors.
 // No message or enumerable field ever carries the API key, a sessionKey or a LiveKit token.
 import { APIConnectionError, APIStatusError, APITimeoutError } from '@livekit/agents';
+import { redact, redactDeep } from './api/redact.js';
 
 /** One field-level issue from Runway's `{"error":"Validation of body failed","issues":[…]}` bodies. @public */
 export interface RunwayIssue {
@@ -54,19 +55,24 @@ export class RunwayAPIError extends APIStatusError {
     retryable?: boolean;
     requestId?: string | null;
   }) {
+    // Server-supplied text may echo a credential (a proxy quoting the Authorization header): every string
+    // of the body is redacted before it reaches the message, a field, a log line or JSON.stringify.
+    const safeBody = redactDeep(args.body);
     const body =
-      typeof args.body === 'object' && args.body !== null
-        ? (args.body as Record<string, unknown>)
+      typeof safeBody === 'object' && safeBody !== null
+        ? (safeBody as Record<string, unknown>)
         : null;
     const runwayError = typeof body?.error === 'string' ? body.error : undefined;
     const issues = Array.isArray(body?.issues) ? (body.issues as RunwayIssue[]) : undefined;
     const detail =
-      runwayError ?? (typeof args.body === 'string' ? args.body.slice(0, 200) : 'no error text');
+      runwayError ?? (typeof safeBody === 'string' ? safeBody.slice(0, 200) : 'no error text');
     const issueText = issues?.length
       ? ` (${issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')})`
       : '';
     super({
-      message: `Runway API ${args.request} failed with ${args.statusCode}: ${detail}${issueText}`,
+      message: redact(
+        `Runway API ${args.request} failed with ${args.statusCode}: ${detail}${issueText}`,
+      ),
       options: {
         statusCode: args.statusCode,
         body,
@@ -77,7 +83,7 @@ export class RunwayAPIError extends APIStatusError {
     this.name = 'RunwayAPIError';
     this.runwayError = runwayError;
     this.issues = issues;
-    this.request = args.request;
+    this.request = redact(args.request);
     defineBrand(this, API_ERROR);
   }
 
@@ -91,9 +97,9 @@ export class RunwayAPIError extends APIStatusError {
 export class RunwayConnectionError extends APIConnectionError {
   readonly code = 'RUNWAY_CONNECTION_ERROR';
   constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
-    super({ message, options: { retryable: options.retryable ?? true } });
+    super({ message: redact(message), options: { retryable: options.retryable ?? true } });
     this.name = 'RunwayConnectionError';
-    if (options.cause !== undefined) this.cause = options.cause;
+    if (options.cause !== undefined) this.cause = sanitizeCause(options.cause);
     defineBrand(this, CONNECTION_ERROR);
   }
   static is(value: unknown): value is RunwayConnectionError {
@@ -105,9 +111,9 @@ export class RunwayConnectionError extends APIConnectionError {
 export class RunwayTimeoutError extends APITimeoutError {
   readonly code = 'RUNWAY_TIMEOUT';
   constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
-    super({ message, options: { retryable: options.retryable ?? true } });
+    super({ message: redact(message), options: { retryable: options.retryable ?? true } });
     this.name = 'RunwayTimeoutError';
-    if (options.cause !== undefined) this.cause = options.cause;
+    if (options.cause !== undefined) this.cause = sanitizeCause(options.cause);
     defineBrand(this, TIMEOUT_ERROR);
   }
   static is(value: unknown): value is RunwayTimeoutError {
@@ -122,12 +128,25 @@ export class RunwayTimeoutError extends APITimeoutError {
  */
 export class RunwayOptionError extends TypeError {
   readonly code = 'RUNWAY_INVALID_OPTION';
-  /** The option (or environment variable) at fault. */
+  /** The option (`connOptions.timeoutMs`) or environment variable (`RUNWAYML_API_SECRET`) at fault. */
   readonly option: string;
-  constructor(option: string, message: string) {
+  /** What was received, described without echoing a secret or a long string (e.g. `3000000000`). */
+  readonly received: string | undefined;
+  /** What is allowed (e.g. `an integer number of milliseconds from 1 to 600000`). */
+  readonly allowed: string | undefined;
+  /** The likely intended value or option name, when one is close (the message says "Did you mean"). */
+  readonly suggestion: string | undefined;
+  constructor(
+    option: string,
+    message: string,
+    details: { received?: string; allowed?: string; suggestion?: string } = {},
+  ) {
     super(message);
     this.name = 'RunwayOptionError';
     this.option = option;
+    this.received = details.received;
+    this.allowed = details.allowed;
+    this.suggestion = details.suggestion;
     defineBrand(this, OPTION_ERROR);
   }
   static is(value: unknown): value is RunwayOptionError {
@@ -153,12 +172,12 @@ export class RunwayAvatarError extends Error {
     message: string,
     options: { sessionId?: string; failureCode?: string; cause?: unknown } = {},
   ) {
-    super(message);
+    super(redact(message));
     this.name = 'RunwayAvatarError';
     this.code = code;
     this.sessionId = options.sessionId;
     this.failureCode = options.failureCode;
-    if (options.cause !== undefined) this.cause = options.cause;
+    if (options.cause !== undefined) this.cause = sanitizeCause(options.cause);
     defineBrand(this, AVATAR_ERROR);
   }
   static is(value: unknown): value is RunwayAvatarError {
@@ -208,4 +227,56 @@ export class RunwayUnreachableLiveKitError extends RunwayOptionError {
 /** The error a `start()` (or an operation inside it) rejects with when the avatar session is closed. */
 export function closedError(reason: string): RunwayAvatarError {
   return new RunwayAvatarError('CLOSED', `the avatar session was closed (${reason})`);
+}
+
+/** True for every documented error class of this package (any copy of it). */
+export function isRunwayError(value: unknown): boolean {
+  return (
+    RunwayAPIError.is(value) ||
+    RunwayConnectionError.is(value) ||
+    RunwayTimeoutError.is(value) ||
+    RunwayOptionError.is(value) ||
+    RunwayAvatarError.is(value)
+  );
+}
+
+/**
+ * A secret-free copy of a low-level error for `cause`: name, redacted message and the descriptive fields
+ * (`code`, `errno`, `syscall`, `address`, `port`) only, so no request option, header or room handle is
+ * reachable from it. One of this package's errors is kept as it is (already sanitized); a non-Error
+ * becomes an Error describing it.
+ */
+export function sanitizeCause(err: unknown): Error {
+  if (isRunwayError(err)) return err as Error;
+  if (!(err instanceof Error)) return new Error(redact(String(err)).slice(0, 500));
+  const copy = new Error(redact(err.message));
+  copy.name = err.name;
+  for (const key of ['code', 'errno', 'syscall', 'address', 'port'] as const) {
+    const value = (err as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string' || typeof value === 'number')
+      Object.assign(copy, { [key]: typeof value === 'string' ? redact(value) : value });
+  }
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+/**
+ * Wraps a failure that would otherwise leave the public API as a raw `Error` (an rtc-node connect or
+ * RPC failure, a timer's `Error`): one of this package's errors is returned unchanged, an `AbortError`
+ * too (callers test its name); anything else becomes a {@link RunwayAvatarError} with `code`, the
+ * message `message: <redacted original message>` and the sanitized original as `cause`.
+ */
+export function toAvatarError(
+  error: unknown,
+  code: string,
+  message: string,
+  options: { sessionId?: string } = {},
+): Error {
+  if (isRunwayError(error)) return error as Error;
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new RunwayAvatarError(code, `${message}: ${detail}`.slice(0, 1000), {
+    ...options,
+    cause: error,
+  });
 }

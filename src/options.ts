@@ -1,7 +1,27 @@
-// AvatarSession options: validation with clear errors, environment fallbacks, frozen resolved options.
-import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS } from '@livekit/agents';
+// AvatarSession options: one zod schema (with the client's own pieces), environment fallbacks named as such,
+// one formatter of its issues into RunwayOptionError, frozen resolved options.
+import type { APIConnectOptions } from '@livekit/agents';
+import { z } from 'zod';
+import {
+  addIssue,
+  apiUrlSchema,
+  CONN_OPTION_KEYS,
+  connOptionsSchema,
+  intIn,
+  tokenSchema,
+  whitespaceProblem,
+  withConnDefaults,
+} from './api/client_options.js';
+import { isUuidV4 } from './api/ids.js';
+import {
+  describeValue as describe,
+  editDistance,
+  formatOptionIssues,
+} from './api/option_errors.js';
+import { rememberSecret } from './api/redact.js';
+import { MAX_TIMER_MS } from './api/time.js';
 import { type AvatarSpec, PRESET_IDS, type PresetId } from './api/types.js';
-import { RunwayOptionError } from './errors.js';
+import { log } from './log.js';
 import { STRATEGY_OPTIONS, type StrategyName } from './strategies/registry.js';
 
 /** How the avatar reaches the agent's room. @public */
@@ -15,17 +35,23 @@ export const DEFAULT_API_URL = 'https://api.dev.runwayml.com';
 /** Default identity (and name) of the avatar participant. */
 export const DEFAULT_AVATAR_IDENTITY = 'runway-avatar-agent';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** The environment variables the options fall back to. */
+export const ENV = { apiKey: 'RUNWAYML_API_SECRET', apiUrl: 'RUNWAYML_BASE_URL' } as const;
 
 /**
  * Options of {@link AvatarSession}. API-compatible with the upstream Node port
- * (`@livekit/agents-plugin-runway`), plus what Runway's API offers.
+ * (`@livekit/agents-plugin-runway`), plus what Runway's API offers. An unknown key is refused (with
+ * "Did you mean"), and every duration has an upper bound.
  * @public
  */
 export interface AvatarSessionOptions {
   /** A custom Runway avatar (UUID v4). Exactly one of `avatarId` and `presetId`. */
   avatarId?: string;
-  /** A Runway preset avatar, e.g. `'cat-character'`. Exactly one of `avatarId` and `presetId`. */
+  /**
+   * A Runway preset avatar, e.g. `'cat-character'`. Exactly one of `avatarId` and `presetId`. An id
+   * Runway added after this release (lower-case words joined by `-`) is passed through with a warning;
+   * a likely typo of a known id is refused with "Did you mean".
+   */
   presetId?: PresetId | (string & {});
   /** Maximum session length in SECONDS (Runway's unit), 10..1800. Runway caps sessions at about 300 s today. */
   maxDuration?: number;
@@ -41,7 +67,10 @@ export interface AvatarSessionOptions {
   avatarParticipantIdentity?: string;
   /** Display name of the avatar participant. Default: the identity. */
   avatarParticipantName?: string;
-  /** Timeout (`timeoutMs`, per attempt) and retries (`maxRetry` = retries after the first attempt). */
+  /**
+   * Timeout (`timeoutMs`, per attempt, 1..600000) and retries (`maxRetry` = retries after the first
+   * attempt, 0..10; `retryIntervalMs` 0..60000). Integers.
+   */
   connOptions?: Partial<APIConnectOptions>;
   /**
    * How the avatar reaches the room: `'integration'` (bring your own room, current API shape),
@@ -51,12 +80,12 @@ export interface AvatarSessionOptions {
   strategy?: StrategyOption;
   /**
    * After an interruption, how long to wait for the avatar to confirm it cleared its buffer before
-   * the segment is marked finished (interrupted) anyway. Milliseconds, default 2000.
+   * the segment is marked finished (interrupted) anyway. Milliseconds, 0..60000, default 2000.
    */
   clearBufferTimeoutMs?: number;
   /**
    * How long the avatar may take to join with video before it counts as lost (then `onAvatarLost`
-   * applies). Milliseconds, default 30000.
+   * applies). Milliseconds, 1..600000, default 30000.
    */
   avatarJoinTimeoutMs?: number;
   /**
@@ -66,13 +95,16 @@ export interface AvatarSessionOptions {
    */
   renew?: boolean;
   /**
-   * The effective length of one Runway session, milliseconds. Runway ends sessions at about 300 s
-   * whatever `maxDuration` says (livekit/agents#6427, #6703). Default 300000, or `maxDuration` if lower.
+   * The effective length of one Runway session, milliseconds, from 5000 to `maxDuration × 1000` (Runway
+   * ends the session at `maxDuration`, 300 s when not given: a larger cap would be a loss, not a renewal).
+   * Runway ends sessions at about 300 s whatever `maxDuration` says (livekit/agents#6427, #6703).
+   * Default 300000, or `maxDuration × 1000` if lower.
    */
   sessionCapMs?: number;
   /**
    * How long before the cap renewal may start (in a pause); it is forced when a quarter of this is
-   * left. Milliseconds, default 60000, at most half the cap.
+   * left. Milliseconds, from 1000 to half the cap; default 60000, lowered to half the cap when that is
+   * less (logged).
    */
   renewLeadMs?: number;
   /**
@@ -81,7 +113,7 @@ export interface AvatarSessionOptions {
    * goes on speaking on a normal room audio track) or `'close'` (close the agent session).
    */
   onAvatarLost?: AvatarLostPolicy;
-  /** Respawn attempts after a loss before falling back to audio only. Default 3. */
+  /** Respawn attempts after a loss before falling back to audio only, 0..20. Default 3. */
   respawnAttempts?: number;
   /**
    * When the avatar cannot be started (API unreachable after retries, session FAILED, consume failed),
@@ -114,42 +146,21 @@ export interface ResolvedOptions {
   readonly onAvatarLost: AvatarLostPolicy;
   readonly respawnAttempts: number;
   readonly fallbackToAudioOnly: boolean;
+  /** Values passed through with a caveat (an unknown preset id); logged as warnings when resolved. */
+  readonly warnings: readonly string[];
+  /** Values derived from others (renewLeadMs lowered to half the cap); logged at info when resolved. */
+  readonly notes: readonly string[];
 }
 
 /** Describes a received value for an error message without echoing long or secret strings. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    return value.length > 60 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  }
-  if (typeof value === 'number') return String(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
+export const describeValue = (value: unknown): string => describe(value);
 
-function fail(option: string, received: unknown, allowed: string, hint = ''): never {
-  throw new RunwayOptionError(
-    option,
-    `Invalid option ${option}: received ${describeValue(received)}; expected ${allowed}.${hint}`,
-  );
-}
+// ---- presets -------------------------------------------------------------------------------------
 
-/** Edit distance, for "did you mean". Small inputs only. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
+/** A preset id as Runway writes them: lower-case words of letters and digits joined by `-`, ≤ 64. */
+const WELL_FORMED_PRESET = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** The closest preset id to a mistyped one, if any is close. */
+/** The closest preset id to a mistyped one, if any is close (for "Did you mean"). */
 export function suggestPreset(value: string): PresetId | undefined {
   const norm = value
     .trim()
@@ -164,155 +175,272 @@ export function suggestPreset(value: string): PresetId | undefined {
   return bestDistance <= Math.max(3, Math.floor((best?.length ?? 0) / 3)) ? best : undefined;
 }
 
-function optionalString(option: string, value: unknown, min: number, max: number) {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length < min || value.length > max) {
-    fail(option, value, `a string of ${min}..${max} characters`);
+/**
+ * A known preset a well-formed unknown id is probably a typo of: at most 2 edits away (a swap counts
+ * one), or the same id with a missing or extra `-`. `dog-character` (3 edits from `cat-character`) is a
+ * new preset, `cat-charcter` a typo.
+ */
+export function likelyPresetTypo(value: string): PresetId | undefined {
+  for (const id of PRESET_IDS) {
+    if (value.replace(/-/g, '') === id.replace(/-/g, '')) return id;
+    if (editDistance(value, id) <= 2) return id;
   }
-  return value;
+  return undefined;
 }
 
-function optionalInt(option: string, value: unknown, min: number, max: number, unit: string) {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(option, value, `an integer number of ${unit} from ${min} to ${max}`);
-  }
-  return value;
+const PRESET_ALLOWED = `one of ${PRESET_IDS.join(', ')}, or a newer Runway preset id (lower-case words joined by "-")`;
+
+// ---- the schema ---------------------------------------------------------------------------------
+
+/** A duration in ms, `min..max` (max at most what `setTimeout` honours). */
+function msIn(min: number, max: number) {
+  const bound = Math.min(max, MAX_TIMER_MS);
+  const allowed = `a number of milliseconds from ${min} to ${bound}`;
+  return z
+    .number({ error: allowed })
+    .refine(Number.isFinite, { error: allowed })
+    .min(min, { error: allowed })
+    .max(bound, { error: allowed });
 }
 
-function resolveAvatar(avatarId: unknown, presetId: unknown): AvatarSpec {
+function textIn(min: number, max: number) {
+  const allowed = `a string of ${min}..${max} characters`;
+  return z.string({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+}
+
+const IDENTITY_ALLOWED =
+  'a string of 1..256 characters, not only whitespace, without control characters';
+const identity = z
+  .string({ error: IDENTITY_ALLOWED })
+  .max(256, { error: IDENTITY_ALLOWED })
+  .superRefine((s, ctx) => {
+    const problem = whitespaceProblem(s);
+    // Inner spaces are fine in a name; blank, padded or control-character identities are not.
+    if (problem && problem !== 'contains whitespace' && problem !== 'empty')
+      addIssue(ctx, IDENTITY_ALLOWED, { problem });
+  });
+
+const flag = z.boolean({ error: 'true or false' });
+
+/** Upper bounds of the duration options, ms. */
+export const DURATION_LIMITS = {
+  clearBufferTimeoutMs: 60_000,
+  avatarJoinTimeoutMs: 600_000,
+  sessionCapMs: 1_800_000,
+  renewLeadMs: 900_000,
+} as const;
+
+const API_KEY_ALLOWED = `a Runway API key (printable ASCII, no whitespace): pass apiKey or set ${ENV.apiKey}`;
+
+const shape = {
+  avatarId: z.unknown().optional(),
+  presetId: z.unknown().optional(),
+  maxDuration: intIn(10, 1800, 'seconds').optional(),
+  personality: textIn(1, 10_000).optional(),
+  startScript: textIn(1, 2000).optional(),
+  apiKey: tokenSchema(API_KEY_ALLOWED),
+  apiUrl: apiUrlSchema,
+  avatarParticipantIdentity: identity.optional(),
+  avatarParticipantName: identity.optional(),
+  connOptions: connOptionsSchema.optional(),
+  strategy: z
+    .enum(STRATEGIES as [StrategyOption, ...StrategyOption[]], {
+      error: `one of ${STRATEGIES.join(', ')}`,
+    })
+    .optional(),
+  clearBufferTimeoutMs: msIn(0, DURATION_LIMITS.clearBufferTimeoutMs).optional(),
+  avatarJoinTimeoutMs: msIn(1, DURATION_LIMITS.avatarJoinTimeoutMs).optional(),
+  renew: flag.optional(),
+  sessionCapMs: msIn(5000, DURATION_LIMITS.sessionCapMs).optional(),
+  renewLeadMs: msIn(1000, DURATION_LIMITS.renewLeadMs).optional(),
+  onAvatarLost: z
+    .enum(LOST_POLICIES as [AvatarLostPolicy, ...AvatarLostPolicy[]], {
+      error: `one of ${LOST_POLICIES.join(', ')}`,
+    })
+    .optional(),
+  respawnAttempts: intIn(0, 20, '').optional(),
+  fallbackToAudioOnly: flag.optional(),
+};
+
+/** The known option names (for "Did you mean" on an unknown one). */
+export const OPTION_KEYS: readonly string[] = Object.keys(shape);
+
+/** Every AvatarSession option, the cross-option rules included. Input: options after env fallbacks. */
+export const optionsSchema = z.strictObject(shape).superRefine((o, ctx) => {
+  checkAvatar(o.avatarId, o.presetId, ctx);
+  const limit = (o.maxDuration ?? 300) * 1000;
+  if (o.sessionCapMs !== undefined && o.sessionCapMs > limit) {
+    addIssue(
+      ctx,
+      `at most maxDuration × 1000 = ${limit} ms`,
+      {
+        problem: `Runway ends the session at maxDuration (${o.maxDuration ?? 300} s${o.maxDuration === undefined ? ', its default' : ''}), so the avatar would be lost and respawned, not renewed`,
+        note: 'Lower sessionCapMs or raise maxDuration.',
+      },
+      ['sessionCapMs'],
+    );
+  }
+  const cap = o.sessionCapMs ?? Math.min(300_000, limit);
+  if (o.renewLeadMs !== undefined && o.renewLeadMs > cap / 2) {
+    addIssue(
+      ctx,
+      `at most half the session cap (${cap / 2} ms)`,
+      {
+        problem: `the session cap is ${cap} ms${o.sessionCapMs === undefined ? ' (derived from maxDuration)' : ''}`,
+      },
+      ['renewLeadMs'],
+    );
+  }
+});
+
+function checkAvatar(avatarId: unknown, presetId: unknown, ctx: z.RefinementCtx): void {
   const hasAvatar = avatarId !== undefined && avatarId !== null && avatarId !== '';
   const hasPreset = presetId !== undefined && presetId !== null && presetId !== '';
   if (hasAvatar === hasPreset) {
-    fail(
-      'avatarId/presetId',
-      hasAvatar ? 'both' : 'neither',
+    addIssue(
+      ctx,
       `exactly one of avatarId (a custom avatar's UUID v4) and presetId (one of ${PRESET_IDS.join(', ')})`,
+      { option: 'avatarId/presetId', received: hasAvatar ? 'both' : 'neither' },
     );
+    return;
   }
   if (hasAvatar) {
-    if (typeof avatarId !== 'string' || !UUID_V4.test(avatarId)) {
-      fail('avatarId', avatarId, 'a UUID v4 such as "3f2b8c1e-5d4a-4b6f-9c2d-1e0f7a8b9c0d"');
-    }
-    return { type: 'custom', avatarId };
+    if (!isUuidV4(avatarId))
+      addIssue(ctx, 'a UUID v4 such as "3f2b8c1e-5d4a-4b6f-9c2d-1e0f7a8b9c0d"', {}, ['avatarId']);
+    return;
   }
-  if (typeof presetId !== 'string' || !(PRESET_IDS as readonly string[]).includes(presetId)) {
-    const near = typeof presetId === 'string' ? suggestPreset(presetId) : undefined;
-    fail(
-      'presetId',
-      presetId,
-      `one of ${PRESET_IDS.join(', ')}`,
-      near ? ` Did you mean "${near}"?` : '',
+  if (typeof presetId !== 'string') {
+    addIssue(ctx, PRESET_ALLOWED, {}, ['presetId']);
+    return;
+  }
+  if ((PRESET_IDS as readonly string[]).includes(presetId)) return;
+  if (!WELL_FORMED_PRESET.test(presetId) || presetId.length > 64) {
+    const near = suggestPreset(presetId);
+    addIssue(
+      ctx,
+      PRESET_ALLOWED,
+      { problem: 'not a well-formed preset id', ...(near ? { suggestion: near } : {}) },
+      ['presetId'],
     );
+    return;
   }
-  return { type: 'runway-preset', presetId: presetId as PresetId };
+  const typo = likelyPresetTypo(presetId);
+  if (typo)
+    addIssue(
+      ctx,
+      PRESET_ALLOWED,
+      { problem: `too close to the known preset "${typo}" to be a new one`, suggestion: typo },
+      ['presetId'],
+    );
 }
 
-function resolveConnOptions(value: unknown): APIConnectOptions {
-  if (value === undefined) return { ...DEFAULT_API_CONNECT_OPTIONS };
-  if (typeof value !== 'object' || value === null) fail('connOptions', value, 'an object');
-  const v = value as Partial<APIConnectOptions>;
-  const out = { ...DEFAULT_API_CONNECT_OPTIONS, ...v };
-  const check = (key: keyof APIConnectOptions, min: number) => {
-    const n = out[key];
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < min || !Number.isInteger(n)) {
-      fail(`connOptions.${key}`, n, `an integer >= ${min}`);
-    }
-  };
-  check('maxRetry', 0);
-  check('retryIntervalMs', 0);
-  check('timeoutMs', 1);
-  return out;
+// ---- resolution ---------------------------------------------------------------------------------
+
+function knownKeys(path: string): readonly string[] {
+  return path === 'connOptions' ? CONN_OPTION_KEYS : OPTION_KEYS;
 }
 
-function identityOption(option: string, value: unknown, fallback: string): string {
-  if (value === undefined || value === '') return fallback;
-  if (typeof value !== 'string' || value.length > 256)
-    fail(option, value, 'a string of 1..256 characters');
-  return value;
+/** Logs without requiring the @livekit/agents logger (resolveOptions may run before it is initialised). */
+function report(warnings: readonly string[], notes: readonly string[]): void {
+  if (warnings.length === 0 && notes.length === 0) return;
+  try {
+    for (const warning of warnings) log().warn({ warning }, 'Runway avatar option');
+    for (const note of notes) log().info({ note }, 'Runway avatar option derived');
+  } catch {
+    // No logger yet: they stay readable on ResolvedOptions.warnings and .notes.
+  }
 }
 
 /**
- * Validates every option before any network call; throws {@link RunwayOptionError} naming the option,
- * the value received and what is allowed.
+ * Validates every option before any network call; throws {@link RunwayOptionError} naming the option (or
+ * the environment variable it came from), the value received, what is allowed and "Did you mean".
  */
 export function resolveOptions(
   opts: AvatarSessionOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedOptions {
-  if (typeof opts !== 'object' || opts === null) fail('options', opts, 'an options object');
-  const avatar = resolveAvatar(opts.avatarId, opts.presetId);
-  const maxDuration = optionalInt('maxDuration', opts.maxDuration, 10, 1800, 'seconds');
-  const personality = optionalString('personality', opts.personality, 1, 10_000);
-  const startScript = optionalString('startScript', opts.startScript, 1, 2000);
-
-  const apiKey = opts.apiKey || env.RUNWAYML_API_SECRET;
-  if (!apiKey) {
-    fail('apiKey', opts.apiKey, 'a Runway API key: pass apiKey or set RUNWAYML_API_SECRET');
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw formatOptionIssues(
+      new z.ZodError([{ code: 'custom', message: 'an options object', path: [], input: opts }]),
+      opts,
+      { knownKeys, prefix: 'options' },
+    );
   }
-  if (typeof apiKey !== 'string') fail('apiKey', apiKey, 'a string');
-  const apiUrl = opts.apiUrl || env.RUNWAYML_BASE_URL || DEFAULT_API_URL;
-  if (typeof apiUrl !== 'string') fail('apiUrl', apiUrl, 'a URL string');
-
-  const strategy = opts.strategy ?? 'auto';
-  if (!STRATEGIES.includes(strategy)) fail('strategy', strategy, `one of ${STRATEGIES.join(', ')}`);
-
-  const clearBufferTimeoutMs = opts.clearBufferTimeoutMs ?? 2000;
-  if (
-    typeof clearBufferTimeoutMs !== 'number' ||
-    !Number.isFinite(clearBufferTimeoutMs) ||
-    clearBufferTimeoutMs < 0
-  ) {
-    fail('clearBufferTimeoutMs', clearBufferTimeoutMs, 'a number of milliseconds >= 0');
-  }
-
-  const ms = (option: string, value: unknown, fallback: number, min: number) => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-      fail(option, value, `a number of milliseconds >= ${min}`);
-    }
-    return value;
-  };
-  const flag = (option: string, value: unknown, fallback: boolean) => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') fail(option, value, 'true or false');
-    return value;
-  };
-  const capDefault = Math.min(300_000, (maxDuration ?? 300) * 1000);
-  const sessionCapMs = ms('sessionCapMs', opts.sessionCapMs, capDefault, 5000);
-  const renewLeadMs = Math.min(ms('renewLeadMs', opts.renewLeadMs, 60_000, 1000), sessionCapMs / 2);
-  const onAvatarLost = opts.onAvatarLost ?? 'respawn';
-  if (!LOST_POLICIES.includes(onAvatarLost)) {
-    fail('onAvatarLost', onAvatarLost, `one of ${LOST_POLICIES.join(', ')}`);
-  }
-  const respawnAttempts = opts.respawnAttempts ?? 3;
-  if (!Number.isInteger(respawnAttempts) || respawnAttempts < 0 || respawnAttempts > 20) {
-    fail('respawnAttempts', respawnAttempts, 'an integer from 0 to 20');
-  }
-
-  const avatarIdentity = identityOption(
-    'avatarParticipantIdentity',
-    opts.avatarParticipantIdentity,
-    DEFAULT_AVATAR_IDENTITY,
+  // Undefined members count as absent (spreading a config with unset fields is common).
+  const input: Record<string, unknown> = Object.fromEntries(
+    Object.entries(opts).filter(([, v]) => v !== undefined),
   );
+  const fromEnv: Record<string, string> = {};
+  const envValue = (name: string) => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  if (input.apiKey === undefined || input.apiKey === '') {
+    const v = envValue(ENV.apiKey);
+    if (v !== undefined) fromEnv.apiKey = ENV.apiKey;
+    input.apiKey = v;
+  }
+  if (input.apiUrl === undefined || input.apiUrl === '') {
+    const v = envValue(ENV.apiUrl);
+    if (v !== undefined) fromEnv.apiUrl = ENV.apiUrl;
+    input.apiUrl = v ?? DEFAULT_API_URL;
+  }
+  if (input.avatarParticipantIdentity === '') delete input.avatarParticipantIdentity;
+  if (input.avatarParticipantName === '') delete input.avatarParticipantName;
+
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw formatOptionIssues(parsed.error, input, {
+      fromEnv,
+      secrets: new Set(['apiKey']),
+      knownKeys,
+    });
+  }
+  const o = parsed.data;
+  rememberSecret(o.apiKey);
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const avatar: AvatarSpec =
+    o.avatarId !== undefined && o.avatarId !== null && o.avatarId !== ''
+      ? { type: 'custom', avatarId: o.avatarId as string }
+      : { type: 'runway-preset', presetId: o.presetId as PresetId };
+  if (
+    avatar.type === 'runway-preset' &&
+    !(PRESET_IDS as readonly string[]).includes(avatar.presetId)
+  )
+    warnings.push(
+      `presetId "${avatar.presetId}" is not one of the ${PRESET_IDS.length} presets this release knows; it is passed to Runway as given`,
+    );
+  const sessionCapMs = o.sessionCapMs ?? Math.min(300_000, (o.maxDuration ?? 300) * 1000);
+  let renewLeadMs = o.renewLeadMs ?? 60_000;
+  if (renewLeadMs > sessionCapMs / 2) {
+    renewLeadMs = sessionCapMs / 2;
+    notes.push(
+      `renewLeadMs derived as half the session cap (${renewLeadMs} ms): the default 60000 ms is more than half of sessionCapMs ${sessionCapMs}`,
+    );
+  }
+  const avatarIdentity = o.avatarParticipantIdentity ?? DEFAULT_AVATAR_IDENTITY;
+  report(warnings, notes);
   return Object.freeze({
     avatar,
-    maxDuration,
-    personality,
-    startScript,
-    apiKey,
-    apiUrl,
+    maxDuration: o.maxDuration,
+    personality: o.personality,
+    startScript: o.startScript,
+    apiKey: o.apiKey,
+    apiUrl: o.apiUrl,
     avatarIdentity,
-    avatarName: identityOption('avatarParticipantName', opts.avatarParticipantName, avatarIdentity),
-    connOptions: resolveConnOptions(opts.connOptions),
-    strategy,
-    clearBufferTimeoutMs,
-    avatarJoinTimeoutMs: ms('avatarJoinTimeoutMs', opts.avatarJoinTimeoutMs, 30_000, 1),
-    renew: flag('renew', opts.renew, true),
+    avatarName: o.avatarParticipantName ?? avatarIdentity,
+    connOptions: withConnDefaults(o.connOptions),
+    strategy: o.strategy ?? 'auto',
+    clearBufferTimeoutMs: o.clearBufferTimeoutMs ?? 2000,
+    avatarJoinTimeoutMs: o.avatarJoinTimeoutMs ?? 30_000,
+    renew: o.renew ?? true,
     sessionCapMs,
     renewLeadMs,
-    onAvatarLost,
-    respawnAttempts,
-    fallbackToAudioOnly: flag('fallbackToAudioOnly', opts.fallbackToAudioOnly, false),
+    onAvatarLost: o.onAvatarLost ?? 'respawn',
+    respawnAttempts: o.respawnAttempts ?? 3,
+    fallbackToAudioOnly: o.fallbackToAudioOnly ?? false,
+    warnings: Object.freeze(warnings),
+    notes: Object.freeze(notes),
   });
 }

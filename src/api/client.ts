@@ -1,16 +1,19 @@
 // RunwayClient: Runway's realtime-sessions HTTP API (create / retrieve / cancel / consume) over one request().
-import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS } from '@livekit/agents';
-import type { z } from 'zod';
+import type { APIConnectOptions } from '@livekit/agents';
+import { z } from 'zod';
 import { RunwayAPIError, RunwayOptionError } from '../errors.js';
 import { USER_AGENT } from '../version.js';
+import { parseClientOptions, tokenSchema } from './client_options.js';
 import { type OutgoingRequest, sendWithRetries } from './dispatcher.js';
+import { isUuid } from './ids.js';
+import { formatOptionIssues } from './option_errors.js';
 import { settle } from './outcome.js';
+import { rememberSecret } from './redact.js';
 import type { RouteKind } from './retry_policy.js';
 import {
   consumeResultSchema,
   createSessionResponseSchema,
   realtimeSessionSchema,
-  UUID_V4,
 } from './schemas.js';
 import type { ConsumeResult, CreateSessionBody, RealtimeSession, RequestOptions } from './types.js';
 
@@ -43,67 +46,28 @@ interface Route {
   body?: unknown;
 }
 
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]']);
-
-function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_NAMES.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-function parseBaseUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RunwayOptionError('apiUrl', 'apiUrl must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new RunwayOptionError('apiUrl', `apiUrl must use https:// (got ${url.protocol}//)`);
-  if (url.username || url.password)
-    throw new RunwayOptionError('apiUrl', 'apiUrl must not carry credentials; pass apiKey instead');
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
-    throw new RunwayOptionError(
-      'apiUrl',
-      `apiUrl http://${url.host} would send the API key in clear text: use https://, or http:// only to a loopback host (127.0.0.0/8, ::1, localhost)`,
-    );
-  return url;
-}
-
-function checkConnOptions(options: APIConnectOptions): APIConnectOptions {
-  const { maxRetry, retryIntervalMs, timeoutMs } = options;
-  if (!Number.isInteger(maxRetry) || maxRetry < 0)
-    throw new RunwayOptionError(
-      'connOptions.maxRetry',
-      `connOptions.maxRetry must be an integer >= 0 (got ${maxRetry})`,
-    );
-  if (!Number.isFinite(retryIntervalMs) || retryIntervalMs < 0)
-    throw new RunwayOptionError(
-      'connOptions.retryIntervalMs',
-      `connOptions.retryIntervalMs must be a number >= 0 (got ${retryIntervalMs})`,
-    );
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new RunwayOptionError(
-      'connOptions.timeoutMs',
-      `connOptions.timeoutMs must be a number > 0 (got ${timeoutMs})`,
-    );
-  return { maxRetry, retryIntervalMs, timeoutMs };
-}
-
 function checkToken(option: 'apiKey' | 'sessionKey', token: string): void {
   // Never echo the value: only say what is wrong with it.
-  if (typeof token !== 'string' || token.length === 0 || /[^!-~]/.test(token))
-    throw new RunwayOptionError(
-      option,
-      `${option} must be a non-empty string of printable ASCII without spaces`,
-    );
+  const input = { [option]: token };
+  const parsed = z.object({ [option]: tokenSchema() }).safeParse(input);
+  if (!parsed.success)
+    throw formatOptionIssues(parsed.error, input, {
+      secrets: new Set([option]),
+      knownKeys: () => [],
+    });
 }
 
 function sessionPath(id: string, suffix = ''): string {
-  if (typeof id !== 'string' || !UUID_V4.test(id))
+  // Any UUID: Runway documents v4 today, but a session it created under another version must still be
+  // retrievable and cancellable, or it would leak (and bill) until its cap.
+  if (!isUuid(id)) {
+    const value: unknown = id;
     // The value is not echoed: a sessionKey passed in the wrong argument must not end up in a message.
     throw new RunwayOptionError(
       'sessionId',
-      `sessionId must be a UUID v4 (got ${typeof id === 'string' ? `a string of ${id.length} characters` : typeof id})`,
+      `Invalid sessionId: received ${typeof value === 'string' ? `a string of ${value.length} characters` : typeof value}; expected a UUID such as "8f0c2b7e-3c1a-4d5e-9f00-1234567890ab".`,
     );
+  }
   return `/v1/realtime_sessions/${encodeURIComponent(id)}${suffix}`;
 }
 
@@ -132,20 +96,16 @@ export class RunwayClient {
   readonly #retryAfterCapMs: number | undefined;
 
   constructor(options: RunwayClientOptions) {
-    checkToken('apiKey', options.apiKey);
-    const url = parseBaseUrl(options.baseUrl);
+    // The same validator as AvatarSession's options: both accept and refuse the same values.
+    const settings = parseClientOptions(options);
+    const url = settings.baseUrl;
     this.origin = url.origin;
     this.#prefix = url.pathname.replace(/\/+$/, '');
     this.baseUrl = `${this.origin}${this.#prefix}`;
-    this.#apiKey = options.apiKey;
-    this.#conn = checkConnOptions({ ...DEFAULT_API_CONNECT_OPTIONS, ...options.connOptions });
-    const cap = options.retryAfterCapMs;
-    if (cap !== undefined && !(Number.isFinite(cap) && cap >= 0))
-      throw new RunwayOptionError(
-        'retryAfterCapMs',
-        `retryAfterCapMs must be a number >= 0 (got ${cap})`,
-      );
-    this.#retryAfterCapMs = cap;
+    this.#apiKey = settings.apiKey;
+    rememberSecret(settings.apiKey);
+    this.#conn = settings.connOptions;
+    this.#retryAfterCapMs = settings.retryAfterCapMs;
   }
 
   /** `POST /v1/realtime_sessions`: creates (and starts billing) a session. Retried only per the create rule. */
@@ -202,6 +162,7 @@ export class RunwayClient {
       token: sessionKey,
       body: {},
     };
+    rememberSecret(sessionKey);
     return this.#request(route, consumeResultSchema, opts);
   }
 
@@ -220,6 +181,7 @@ export class RunwayClient {
       headers,
     };
     if (route.body !== undefined) {
+      rememberBodySecrets(route.body);
       headers['content-type'] = 'application/json';
       req.body = JSON.stringify(route.body);
     }
@@ -243,6 +205,19 @@ export class RunwayClient {
       origin: this.origin,
       timeoutMs: this.#conn.timeoutMs,
     };
-    return settle(context, result, schema);
+    const value = settle(context, result, schema);
+    rememberBodySecrets(value);
+    return value;
   }
+}
+
+/** Registers the credentials a request or response body carries (LiveKit tokens, a sessionKey). */
+function rememberBodySecrets(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const b = body as Record<string, unknown>;
+  rememberSecret(b.sessionKey);
+  rememberSecret(b.token);
+  for (const nested of [b.integration, b.livekit])
+    if (typeof nested === 'object' && nested !== null)
+      rememberSecret((nested as Record<string, unknown>).token);
 }

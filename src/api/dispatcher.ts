@@ -24,7 +24,9 @@ import {
 } from './retry_policy.js';
 
 /** Responses larger than this (bytes) are cut off as a failure: Runway's bodies are a few hundred bytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** The failure code of a response cut off at {@link MAX_BODY_BYTES} (reported as such, not as a reset). */
+export const BODY_TOO_LARGE_CODE = 'RUNWAY_BODY_TOO_LARGE';
 /** undici's own connect timeout; the per-attempt total timeout usually fires first. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -71,8 +73,8 @@ export interface OutgoingRequest {
 }
 
 class BodyTooLargeError extends Error {
-  constructor() {
-    super(`response body over ${MAX_BODY_BYTES} bytes`);
+  constructor(status: number) {
+    super(`response body over ${MAX_BODY_BYTES} bytes (status ${status})`);
     this.name = 'BodyTooLargeError';
   }
 }
@@ -147,8 +149,8 @@ export function sendAttempt(
       onResponseData(ctrl, chunk) {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
-          const err = new BodyTooLargeError();
-          const code = 'RUNWAY_BODY_TOO_LARGE';
+          const err = new BodyTooLargeError(status);
+          const code = BODY_TOO_LARGE_CODE;
           finish({
             type: 'failure',
             failure: { kind: 'connection', reachedServer: true, code },

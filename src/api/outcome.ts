@@ -2,7 +2,12 @@
 // Messages name the request and what went wrong, never a credential nor a response body holding one.
 import type { z } from 'zod';
 import { RunwayAPIError, RunwayConnectionError, RunwayTimeoutError } from '../errors.js';
-import type { RawResponse, SendResult } from './dispatcher.js';
+import {
+  BODY_TOO_LARGE_CODE,
+  MAX_BODY_BYTES,
+  type RawResponse,
+  type SendResult,
+} from './dispatcher.js';
 import {
   type AttemptFailure,
   isRetryable,
@@ -34,7 +39,7 @@ export function settle<T>(ctx: RequestContext, result: SendResult, schema: z.Zod
   const { response } = outcome;
   if (response.statusCode < 200 || response.statusCode > 299) throw statusError(ctx, response);
   if (schema === null) return undefined as T;
-  return parseBody(ctx.label, response, schema);
+  return parseBody(ctx, response, schema);
 }
 
 /** Like a DOM `AbortError` (`name` 'AbortError', `code` 'ABORT_ERR'). */
@@ -43,20 +48,6 @@ function abortError(label: string): Error {
   err.name = 'AbortError';
   Object.assign(err, { code: 'ABORT_ERR' });
   return err;
-}
-
-/** A copy of a low-level error with only descriptive fields: no request options or headers reachable. */
-function safeCause(err: unknown): Error | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const copy = new Error(err.message);
-  copy.name = err.name;
-  for (const key of ['code', 'errno', 'syscall', 'address', 'port'] as const) {
-    const value = (err as unknown as Record<string, unknown>)[key];
-    if (typeof value === 'string' || typeof value === 'number')
-      Object.assign(copy, { [key]: value });
-  }
-  copy.stack = `${err.name}: ${err.message}`;
-  return copy;
 }
 
 /** Sentence appended to a create/consume failure message: may the request have taken effect? */
@@ -85,11 +76,21 @@ function transportError(
       { retryable },
     );
   }
+  if (failure.kind === 'connection' && failure.code === BODY_TOO_LARGE_CODE) {
+    // Not a lost connection: the server answered, with more than any Runway answer holds.
+    const message = `Runway API ${ctx.label} answered with a response body over ${MAX_BODY_BYTES} bytes, which was cut off unread (${tries})${effect}`;
+    return new RunwayConnectionError(message, {
+      retryable,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
   const what = failure.reachedServer ? 'lost the connection' : `could not connect to ${ctx.origin}`;
   const code = failure.code ? ` (${failure.code})` : '';
   const message = `Runway API ${ctx.label} ${what}${code} after ${tries}${effect}`;
-  const safe = safeCause(cause);
-  return new RunwayConnectionError(message, { retryable, ...(safe ? { cause: safe } : {}) });
+  return new RunwayConnectionError(message, {
+    retryable,
+    ...(cause instanceof Error ? { cause } : {}),
+  });
 }
 
 function requestIdOf(response: RawResponse): string | null {
@@ -122,25 +123,36 @@ function statusError(ctx: RequestContext, response: RawResponse): RunwayAPIError
   return err;
 }
 
-function parseBody<T>(label: string, response: RawResponse, schema: z.ZodType<T>): T {
+function parseBody<T>(ctx: RequestContext, response: RawResponse, schema: z.ZodType<T>): T {
   let json: unknown;
+  const text = response.body.toString('utf8');
   try {
-    json = JSON.parse(response.body.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
-    throw unexpected(label, response, 'the body is not JSON');
+    const what = text.trim() === '' ? 'the body is empty' : 'the body is not JSON';
+    throw unexpected(ctx, response, what);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw unexpected(label, response, describeIssues(parsed.error));
+  if (!parsed.success) throw unexpected(ctx, response, describeIssues(parsed.error));
   return parsed.data;
 }
 
+/** What an accepted (2xx) request whose answer cannot be read has nevertheless done on Runway's side. */
+const ACCEPTED_NOTE: Partial<Record<RouteKind, string>> = {
+  create:
+    '; Runway accepted the create, so a billed session may exist whose id could not be read: it cannot be cancelled from here and runs until its maxDuration (check the Runway dashboard)',
+  consume: '; Runway accepted the consume, so the session is consumed and cannot be consumed again',
+};
+
 /** A 2xx whose body does not have the documented shape: never echoes the body (it may hold a sessionKey). */
-function unexpected(label: string, response: RawResponse, detail: string): RunwayAPIError {
-  return new RunwayAPIError({
+function unexpected(ctx: RequestContext, response: RawResponse, detail: string): RunwayAPIError {
+  const err = new RunwayAPIError({
     statusCode: response.statusCode,
-    request: label,
+    request: ctx.label,
     body: `unexpected response shape: ${detail}`,
     retryable: false,
     requestId: requestIdOf(response),
   });
+  err.message += ACCEPTED_NOTE[ctx.kind] ?? '';
+  return err;
 }

@@ -96,12 +96,16 @@ export function isRetryable(route: RouteKind, failure: AttemptFailure): boolean 
 
 /**
  * True when a failed create/consume may nevertheless have taken effect on Runway's side: the request was
- * written and the answer was lost (timeout, reset) or was a 500/502/504 (or any other 5xx but 503).
+ * written and the answer was lost (timeout, reset) or was a 500/502/504 (or any other 5xx but 503), or a
+ * 408: a proxy or load balancer in front of Runway answers 408 on its own timer, possibly after it
+ * forwarded the request, so nothing says the create was not processed.
  */
 export function mayHaveTakenEffect(failure: AttemptFailure): boolean {
   switch (failure.kind) {
     case 'status':
-      return failure.statusCode >= 500 && failure.statusCode !== 503;
+      return (
+        failure.statusCode === 408 || (failure.statusCode >= 500 && failure.statusCode !== 503)
+      );
     case 'connection':
     case 'timeout':
       return failure.reachedServer;

@@ -1,28 +1,28 @@
 // zod schemas of Runway's realtime-sessions responses (X-Runway-Version 2024-11-06) and error bodies.
 // Lenient on unknown extra fields (stripped), strict on missing or mistyped required ones.
+// The schemas are not annotated with the hand-written types of types.ts: their inferred types are checked
+// against those at compile time (test/unit/api/schemas.test.ts), so a drift on either side fails the build.
 import { z } from 'zod';
 import type { RunwayIssue } from '../errors.js';
-import type { ConsumeResult, RealtimeSession } from './types.js';
-
-/** UUID v4, exactly Runway's `id` pattern (case-insensitive hex). */
-export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+import { UUID } from './ids.js';
 
 /** ISO-8601 date-time in UTC as Runway's pattern allows it: seconds and fractions optional, `Z` required. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
 
-const uuid = z.string().regex(UUID_V4, 'expected a UUID v4');
+// Any UUID version: Runway documents v4, but an id of another version must still be usable (and cancellable).
+const uuid = z.string().regex(UUID, 'expected a UUID');
 const dateTime = z
   .string()
   .regex(ISO_UTC, 'expected an ISO-8601 UTC date-time ending in Z')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a valid date-time');
 
 /** `POST /v1/realtime_sessions` → 200 `{ id }`. */
-export const createSessionResponseSchema: z.ZodType<{ id: string }> = z.object({ id: uuid });
+export const createSessionResponseSchema = z.object({ id: uuid });
 
 const base = { id: uuid, createdAt: dateTime };
 
 /** `GET /v1/realtime_sessions/{id}` → 200: a union discriminated by `status`, one variant per status. */
-export const realtimeSessionSchema: z.ZodType<RealtimeSession> = z.discriminatedUnion('status', [
+export const realtimeSessionSchema = z.discriminatedUnion('status', [
   z.object({ ...base, status: z.literal('NOT_READY'), queued: z.boolean().optional() }),
   z.object({
     ...base,
@@ -37,7 +37,7 @@ export const realtimeSessionSchema: z.ZodType<RealtimeSession> = z.discriminated
 ]);
 
 /** `POST /v1/realtime_sessions/{id}/consume` → 200: credentials for Runway's own LiveKit room. */
-export const consumeResultSchema: z.ZodType<ConsumeResult> = z.object({
+export const consumeResultSchema = z.object({
   url: z.url(),
   token: z.string().min(1),
   roomName: z.string().min(1),

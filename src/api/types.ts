@@ -17,9 +17,12 @@ export const PRESET_IDS = [
 /** One of Runway's preset avatar ids. @public */
 export type PresetId = (typeof PRESET_IDS)[number];
 
-/** The avatar to render: a Runway preset or a custom avatar (UUID v4). */
+/**
+ * The avatar to render: a Runway preset or a custom avatar (UUID v4). A preset id outside
+ * {@link PRESET_IDS} is one Runway added after this release (passed through with a warning).
+ */
 export type AvatarSpec =
-  | { type: 'runway-preset'; presetId: PresetId }
+  | { type: 'runway-preset'; presetId: PresetId | (string & {}) }
   | { type: 'custom'; avatarId: string };
 
 /** LiveKit credentials for Runway's worker to join an external room (bring-your-own-room). */
@@ -61,6 +64,21 @@ export type RealtimeSession =
 
 /** A session status. @public */
 export type SessionStatus = RealtimeSession['status'];
+
+/** The statuses a session never leaves (the one list of them). @public */
+export const TERMINAL_STATUSES = [
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+] as const satisfies readonly SessionStatus[];
+
+/** A status a session never leaves. @public */
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+/** True for COMPLETED, FAILED and CANCELLED. */
+export function isTerminalStatus(status: unknown): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly unknown[]).includes(status);
+}
 
 /** `POST /v1/realtime_sessions/{id}/consume`: credentials for Runway's own LiveKit room. */
 export interface ConsumeResult {

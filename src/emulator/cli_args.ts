@@ -1,6 +1,6 @@
 // Parsing of the runway-emulator command line (node:util parseArgs) and its --help text.
 import { parseArgs } from 'node:util';
-import { checkMode, EMULATOR_DEFAULTS } from './config.js';
+import { checkMode, checkRefusalWording, EMULATOR_DEFAULTS } from './config.js';
 import { FAULT_GRAMMAR, parseFaultFlag } from './faults.js';
 import type { EmulatorOptions } from './types.js';
 
@@ -21,6 +21,8 @@ Usage: runway-emulator [options]
   --second-consume-status N  status of a second consume (default ${EMULATOR_DEFAULTS.secondConsumeStatus})
   --delete-terminal-status N 204 or 404 for DELETE on an ended session (default ${EMULATOR_DEFAULTS.deleteTerminalStatus})
   --consume-requires-content-type   400 on consume without Content-Type: application/json
+  --refusal-wording W        words the refusal of an unknown top-level key as runway (default:
+                             Unrecognized key: k), zod4-quoted, zod4-list, zod3 or issues
   --strict-urls              refuse ws://, http://, localhost and private LiveKit URLs, as Runway does
   --livekit-url URL          LiveKit server for hosted sessions (consume returns real tokens)
   --livekit-api-key KEY      its API key
@@ -66,6 +68,7 @@ export function parseCli(argv: string[]): CliCommand {
       'delete-terminal-status': { type: 'string' },
       'consume-requires-content-type': { type: 'boolean' },
       'strict-urls': { type: 'boolean' },
+      'refusal-wording': { type: 'string' },
       'livekit-url': { type: 'string' },
       'livekit-api-key': { type: 'string' },
       'livekit-api-secret': { type: 'string' },
@@ -98,6 +101,10 @@ export function parseCli(argv: string[]): CliCommand {
     deleteTerminalStatus: del as 204 | 404 | undefined,
     consumeRequiresContentType: values['consume-requires-content-type'],
     allowInsecureLiveKitUrls: values['strict-urls'] ? false : undefined,
+    refusalWording:
+      values['refusal-wording'] === undefined
+        ? undefined
+        : checkRefusalWording(values['refusal-wording']),
     faults: (values.fault ?? []).map(parseFaultFlag),
     worker: !values['no-worker'],
     ...(lkCount === 3

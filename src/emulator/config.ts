@@ -5,6 +5,8 @@ import {
   type EmulatorLiveKitOptions,
   type EmulatorMode,
   type EmulatorOptions,
+  REFUSAL_WORDINGS,
+  type RefusalWording,
 } from './types.js';
 
 /** Every option resolved; `mode` changes at runtime through `setMode`. */
@@ -21,6 +23,7 @@ export interface ResolvedConfig {
   secondConsumeStatus: number;
   deleteTerminalStatus: 204 | 404;
   consumeRequiresContentType: boolean;
+  refusalWording: RefusalWording;
   allowInsecureLiveKitUrls: boolean;
   livekit: EmulatorLiveKitOptions | undefined;
   maxRequestLog: number;
@@ -51,6 +54,16 @@ export function checkMode(mode: string): EmulatorMode {
     throw new TypeError(`emulator mode must be one of ${EMULATOR_MODES.join(', ')}, got '${mode}'`);
   }
   return mode as EmulatorMode;
+}
+
+/** Throws a TypeError when `wording` is not a {@link RefusalWording}. */
+export function checkRefusalWording(wording: string): RefusalWording {
+  if (!REFUSAL_WORDINGS.includes(wording as RefusalWording)) {
+    throw new TypeError(
+      `emulator refusalWording must be one of ${REFUSAL_WORDINGS.join(', ')}, got '${wording}'`,
+    );
+  }
+  return wording as RefusalWording;
 }
 
 /** Applies defaults and checks every option. */
@@ -88,6 +101,7 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedConfig {
     secondConsumeStatus: second,
     deleteTerminalStatus: del,
     consumeRequiresContentType: o.consumeRequiresContentType ?? false,
+    refusalWording: checkRefusalWording(o.refusalWording ?? 'runway'),
     allowInsecureLiveKitUrls: o.allowInsecureLiveKitUrls ?? true,
     livekit: o.livekit,
     maxRequestLog,

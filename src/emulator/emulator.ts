@@ -1,7 +1,7 @@
 // The Emulator object: state, the fetch app, introspection, control hooks and typed events.
 import { EventEmitter } from 'node:events';
 import { type AppFetch, type AppFetchInit, createApp } from './app.js';
-import { checkMode, type ResolvedConfig } from './config.js';
+import { checkMode, checkRefusalWording, type ResolvedConfig } from './config.js';
 import type { WorkerDriver } from './driver.js';
 import { FaultBook } from './faults.js';
 import { Lifecycle } from './lifecycle.js';
@@ -19,6 +19,7 @@ import type {
   EmulatedSession,
   EmulatorMode,
   RecordedRequest,
+  RefusalWording,
   SessionStatus,
 } from './types.js';
 
@@ -94,6 +95,16 @@ export class Emulator {
   /** Switches the accepted create shapes for later requests (throws a TypeError on a bad mode). */
   setMode(mode: EmulatorMode): void {
     this.#config.mode = checkMode(mode);
+  }
+
+  /** Wording of the refusal of an unknown top-level create key. */
+  get refusalWording(): RefusalWording {
+    return this.#config.refusalWording;
+  }
+
+  /** Switches the refusal wording for later requests (throws a TypeError on a bad one). */
+  setRefusalWording(wording: RefusalWording): void {
+    this.#config.refusalWording = checkRefusalWording(wording);
   }
 
   /** Installs (or removes, with undefined) the avatar worker used for sessions reaching READY later. */

@@ -55,13 +55,14 @@ export type {
   EmulatorMode,
   EmulatorOptions,
   RecordedRequest,
+  RefusalWording,
   RouteName,
   SessionStatus,
   SessionVia,
   TerminalStatus,
   TimelineEntry,
 } from './types.js';
-export { EMULATOR_MODES, ROUTE_NAMES } from './types.js';
+export { EMULATOR_MODES, REFUSAL_WORDINGS, ROUTE_NAMES } from './types.js';
 export type { CreateBody } from './validation.js';
 export {
   createBodySchema,

@@ -1,4 +1,5 @@
 // Runway's response bodies (success and error) as fetch Responses; the emulator's fixed error texts.
+import type { RefusalWording } from './types.js';
 
 /** `docUrl` of Runway's validation errors. @public */
 export const DOC_URL = 'https://docs.dev.runwayml.com/api';
@@ -56,6 +57,33 @@ export function errorResponse(
 export function validationResponse(what: 'body' | 'params', issues: readonly unknown[]): Response {
   const error = what === 'body' ? ERROR_TEXT.validationBody : ERROR_TEXT.validationParams;
   return errorResponse(400, error, { issues, docUrl: DOC_URL });
+}
+
+/**
+ * 400 refusing the unknown top-level key `key`, worded as `wording` says (see `RefusalWording`):
+ * Runway's observed text by default, or zod 4's, zod 3's, or a zod issue list.
+ */
+export function refusalResponse(key: string, wording: RefusalWording): Response {
+  switch (wording) {
+    case 'runway':
+      return errorResponse(400, ERROR_TEXT.unrecognizedKey(key));
+    case 'zod4-quoted':
+      return errorResponse(400, `Unrecognized key: ${JSON.stringify(key)}`);
+    case 'zod4-list':
+      // The emulator's invention: a second key, so that the refusal is a list with the one key sent.
+      return errorResponse(400, `Unrecognized keys: ${JSON.stringify(key)}, "agentIdentity"`);
+    case 'zod3':
+      return errorResponse(400, `Unrecognized key(s) in object: '${key}'`);
+    case 'issues':
+      return validationResponse('body', [
+        {
+          code: 'unrecognized_keys',
+          keys: [key],
+          path: [],
+          message: `Unrecognized key: ${JSON.stringify(key)}`,
+        },
+      ]);
+  }
 }
 
 /** 204 with no body (DELETE). */

@@ -30,8 +30,8 @@ function viaOf(body: CreateBody): SessionVia {
 
 /** `POST /v1/realtime_sessions` → 200 `{id}` (Runway answers 200, not 201). */
 export function createSession(ctx: RouteContext, raw: unknown): RouteResult {
-  const { mode, allowInsecureLiveKitUrls } = ctx.config;
-  const result = validateCreateBody(raw, mode, allowInsecureLiveKitUrls);
+  const { mode, allowInsecureLiveKitUrls, refusalWording } = ctx.config;
+  const result = validateCreateBody(raw, mode, allowInsecureLiveKitUrls, refusalWording);
   if (!result.ok) return { response: result.response };
   const session = ctx.lifecycle.create(result.body, viaOf(result.body));
   return { response: jsonResponse(200, { id: session.id }), sessionId: session.id };

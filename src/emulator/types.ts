@@ -13,6 +13,29 @@ import type { LiveKitWorkerDriverOptions } from './worker/livekit_driver.js';
  */
 export type EmulatorMode = 'hosted-only' | 'legacy-livekit' | 'integration';
 
+/**
+ * How the emulator words its refusal of an unknown top-level create key (Runway documents none of these;
+ * `runway` is the text observed from Runway, the others are what other zod versions produce, so tests
+ * cover a routine upgrade on Runway's side):
+ * - `runway` (default): `{"error":"Unrecognized key: integration"}`;
+ * - `zod4-quoted`: `{"error":"Unrecognized key: \"integration\""}` (current zod 4);
+ * - `zod4-list`: `{"error":"Unrecognized keys: \"integration\", \"agentIdentity\""}` (zod 4, several
+ *   keys; the second key is the emulator's invention, so that a list appears with the one key sent);
+ * - `zod3`: `{"error":"Unrecognized key(s) in object: 'integration'"}`;
+ * - `issues`: `{"error":"Validation of body failed","issues":[{"code":"unrecognized_keys","keys":["integration"],"path":[],…}],…}`.
+ * @public
+ */
+export type RefusalWording = 'runway' | 'zod4-quoted' | 'zod4-list' | 'zod3' | 'issues';
+
+/** Every {@link RefusalWording}. @public */
+export const REFUSAL_WORDINGS: readonly RefusalWording[] = [
+  'runway',
+  'zod4-quoted',
+  'zod4-list',
+  'zod3',
+  'issues',
+];
+
 /** Every {@link EmulatorMode}, in order of API history. @public */
 export const EMULATOR_MODES: readonly EmulatorMode[] = [
   'hosted-only',
@@ -91,6 +114,8 @@ export interface EmulatorOptions {
    * 404 as "already gone"): 404 (default) or 204.
    */
   deleteTerminalStatus?: 204 | 404;
+  /** Wording of the refusal of an unknown top-level create key; default `runway`. */
+  refusalWording?: RefusalWording;
   /** Answer consume without `Content-Type: application/json` with 400; default false. */
   consumeRequiresContentType?: boolean;
   /**

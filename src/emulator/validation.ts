@@ -1,8 +1,8 @@
 // Zod v4 schemas of the create body per mode (written from Runway's OpenAPI) and Runway's exact 400s.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { ERROR_TEXT, errorResponse, validationResponse } from './responses.js';
-import type { EmulatorMode } from './types.js';
+import { refusalResponse, validationResponse } from './responses.js';
+import type { EmulatorMode, RefusalWording } from './types.js';
 
 /** Runway's preset avatar ids, in the order of the OpenAPI enum. @public */
 export const EMULATOR_PRESET_IDS = [
@@ -189,19 +189,21 @@ export type CreateValidation = { ok: true; body: CreateBody } | { ok: false; res
 /**
  * Validates a parsed create body as Runway does: first an unknown top-level key answers
  * `{"error":"Unrecognized key: <key>"}` (the first one; nested unknown keys are stripped, as
- * zod's default object does), then zod's issues answer `Validation of body failed`.
+ * zod's default object does; `wording` picks another zod's words for it), then zod's issues answer
+ * `Validation of body failed`.
  */
 export function validateCreateBody(
   raw: unknown,
   mode: EmulatorMode,
   allowInsecureUrls: boolean,
+  wording: RefusalWording = 'runway',
 ): CreateValidation {
   const schema = createBodySchema(mode, allowInsecureUrls);
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const known = Object.keys(schema.shape);
     const unknownKey = Object.keys(raw).find((k) => !known.includes(k));
     if (unknownKey !== undefined) {
-      return { ok: false, response: errorResponse(400, ERROR_TEXT.unrecognizedKey(unknownKey)) };
+      return { ok: false, response: refusalResponse(unknownKey, wording) };
     }
   }
   const parsed = schema.safeParse(raw);

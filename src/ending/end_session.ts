@@ -2,6 +2,7 @@
 // Every bound here is a budget: no request outlives the wait it belongs to.
 import type { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
+import { TERMINAL_STATUSES } from '../api/types.js';
 import { log, PII } from '../log.js';
 
 const END_CALL = new TextEncoder().encode(JSON.stringify({ type: 'END_CALL' }));
@@ -37,7 +38,7 @@ export const LEAVE_TIMEOUT_MS = 8000;
 /** Default budget of one DELETE (the default `connOptions.timeoutMs`), ms. */
 export const DEFAULT_CANCEL_BUDGET_MS = 10_000;
 
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
 /**
  * Watches the session until it is terminal or `budgetMs` has passed; its last status, if known. Each

@@ -1,6 +1,11 @@
 // LiveKit URL/key/secret for the avatar: from start() arguments, else LIVEKIT_* env; reachability check.
+// Errors name the argument or the environment variable a bad value came from, and never echo a secret.
+import { z } from 'zod';
+import { isLoopbackHost, isNonPublicHost } from '../api/addresses.js';
+import { addIssue, whitespaceProblem } from '../api/client_options.js';
+import { formatOptionIssues } from '../api/option_errors.js';
+import { rememberSecret } from '../api/redact.js';
 import { RunwayOptionError, RunwayUnreachableLiveKitError } from '../errors.js';
-import { isLoopbackHost, isNonPublicHost } from './addresses.js';
 
 /** LiveKit server credentials used to mint the avatar's token. @public */
 export interface StartOptions {
@@ -19,40 +24,80 @@ export interface LiveKitCredentials {
   apiSecret: string;
 }
 
-/** Resolves the LiveKit credentials; names what is missing. */
+/** Each start option and the environment variable it falls back to. */
+const ENV = {
+  livekitUrl: 'LIVEKIT_URL',
+  livekitApiKey: 'LIVEKIT_API_KEY',
+  livekitApiSecret: 'LIVEKIT_API_SECRET',
+} as const;
+
+const URL_ALLOWED =
+  'a LiveKit server URL such as wss://my-project.livekit.cloud (ws://, https:// and http:// also), without user:password@';
+
+const livekitUrl = z.string({ error: URL_ALLOWED }).superRefine((s, ctx) => {
+  const ws = whitespaceProblem(s);
+  if (ws) return void addIssue(ctx, URL_ALLOWED, { problem: ws });
+  if (!URL.canParse(s)) return void addIssue(ctx, URL_ALLOWED, { problem: 'not a URL' });
+  const url = new URL(s);
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol))
+    return void addIssue(ctx, URL_ALLOWED, { problem: `scheme "${url.protocol}"` });
+  if (url.username || url.password)
+    // LiveKit takes credentials as a token, never in the URL; the part before @ is not echoed.
+    addIssue(ctx, URL_ALLOWED, {
+      problem: 'it carries user:password@, which LiveKit does not use and would leak',
+      received: `${url.protocol}//…@${url.host}`,
+    });
+});
+
+function credential(what: string) {
+  const allowed = `a LiveKit API ${what}: printable characters, not blank, without whitespace around it`;
+  return z.string({ error: allowed }).superRefine((s, ctx) => {
+    const problem = whitespaceProblem(s);
+    if (problem) addIssue(ctx, allowed, { problem });
+  });
+}
+
+const startSchema = z.strictObject({
+  livekitUrl,
+  livekitApiKey: credential('key'),
+  livekitApiSecret: credential('secret'),
+});
+const START_KEYS = Object.keys(startSchema.shape);
+
+/** Resolves the LiveKit credentials; names what is missing, or what is wrong and where it came from. */
 export function resolveLiveKitCredentials(
   opts: StartOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): LiveKitCredentials {
-  const url = opts.livekitUrl || env.LIVEKIT_URL;
-  const apiKey = opts.livekitApiKey || env.LIVEKIT_API_KEY;
-  const apiSecret = opts.livekitApiSecret || env.LIVEKIT_API_SECRET;
-  const missing = [
-    !url && 'livekitUrl (or LIVEKIT_URL)',
-    !apiKey && 'livekitApiKey (or LIVEKIT_API_KEY)',
-    !apiSecret && 'livekitApiSecret (or LIVEKIT_API_SECRET)',
-  ].filter(Boolean);
-  if (missing.length > 0 || !url || !apiKey || !apiSecret) {
+  const input: Record<string, unknown> = Object.fromEntries(
+    Object.entries(opts ?? {}).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const fromEnv: Record<string, string> = {};
+  for (const [option, variable] of Object.entries(ENV)) {
+    if (input[option] !== undefined) continue;
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    input[option] = value;
+    fromEnv[option] = variable;
+  }
+  rememberSecret(input.livekitApiSecret);
+  const missing = (Object.keys(ENV) as (keyof typeof ENV)[]).filter((k) => input[k] === undefined);
+  if (missing.length > 0) {
+    const names = missing.map((k) => `${k} (or ${ENV[k]})`);
     throw new RunwayOptionError(
-      missing[0] ? String(missing[0]).split(' ')[0]! : 'livekitUrl',
-      `Missing LiveKit credentials for the avatar: ${missing.join(', ')}. Pass them to avatar.start() or set the environment variables.`,
+      missing[0] as string,
+      `Missing LiveKit credentials for the avatar: ${names.join(', ')}. Pass them to avatar.start() or set the environment variables.`,
     );
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new RunwayOptionError(
-      'livekitUrl',
-      'Invalid option livekitUrl: not a URL; expected e.g. wss://my-project.livekit.cloud.',
-    );
+  const parsed = startSchema.safeParse(input);
+  if (!parsed.success) {
+    throw formatOptionIssues(parsed.error, input, {
+      fromEnv,
+      secrets: new Set(['livekitApiSecret', 'livekitApiKey']),
+      knownKeys: () => START_KEYS,
+    });
   }
-  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) {
-    throw new RunwayOptionError(
-      'livekitUrl',
-      `Invalid option livekitUrl: scheme ${JSON.stringify(parsed.protocol)}; expected wss:// (or ws://, https://, http://).`,
-    );
-  }
+  const { livekitUrl: url, livekitApiKey: apiKey, livekitApiSecret: apiSecret } = parsed.data;
   return { url, apiKey, apiSecret };
 }
 

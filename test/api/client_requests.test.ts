@@ -180,10 +180,10 @@ describe('options and input validation (before any request)', () => {
     expect(make({ connOptions: { retryIntervalMs: Number.NaN } })).toThrow(/retryIntervalMs/);
   });
 
-  it('requires a UUID v4 session id and a clean sessionKey, without echoing them', async () => {
+  it('requires a UUID session id and a clean sessionKey, without echoing them', async () => {
     for (const call of [
       () => client.retrieveSession('not-a-uuid'),
-      () => client.cancelSession('8f0c2b7e-3c1a-1d5e-9f00-1234567890ab'),
+      () => client.cancelSession('8f0c2b7e-3c1a-1d5e-9f00-1234567890a'),
       () => client.consumeSession(SESSION_KEY, ID),
     ]) {
       const err = await rejection<Error>(call());

@@ -145,11 +145,14 @@ describe('parseCli', () => {
     expect(parseCli(['-h'])).toEqual({ kind: 'help' });
     const noWorker = parseCli(['--no-worker']);
     expect(noWorker.kind === 'run' && noWorker.options.worker).toBe(false);
+    const wording = parseCli(['--refusal-wording', 'zod3']);
+    expect(wording.kind === 'run' && wording.options.refusalWording).toBe('zod3');
   });
 
   it.for([
     [['--bogus'], /Unknown option '--bogus'/],
     [['--mode', 'cloud'], /emulator mode must be one of/],
+    [['--refusal-wording', 'zod5'], /refusalWording must be one of runway, zod4-quoted/],
     [['--port', 'abc'], /--port expects a non-negative integer/],
     [['--delete-terminal-status', '200'], /204 or 404/],
     [['--fault', 'create:teapot'], /invalid --fault 'create:teapot'/],

@@ -216,6 +216,37 @@ describe('modes', () => {
     expect((await create(emulator, PRESET_BODY)).status).toBe(200);
   });
 
+  it.each([
+    ['runway', { error: 'Unrecognized key: integration' }],
+    ['zod4-quoted', { error: 'Unrecognized key: "integration"' }],
+    ['zod4-list', { error: 'Unrecognized keys: "integration", "agentIdentity"' }],
+    ['zod3', { error: "Unrecognized key(s) in object: 'integration'" }],
+    [
+      'issues',
+      {
+        error: 'Validation of body failed',
+        issues: [
+          {
+            code: 'unrecognized_keys',
+            keys: ['integration'],
+            path: [],
+            message: 'Unrecognized key: "integration"',
+          },
+        ],
+        docUrl: DOC_URL,
+      },
+    ],
+  ] as const)('refusalWording %s words the refusal of an unknown key', async (wording, body) => {
+    const emulator = await fastEmulator({ mode: 'hosted-only', refusalWording: wording });
+    expect(await create(emulator, integration)).toMatchObject({ status: 400, body });
+    expect(emulator.refusalWording).toBe(wording);
+    emulator.setRefusalWording('runway');
+    expect((await create(emulator, integration)).body).toEqual({
+      error: 'Unrecognized key: integration',
+    });
+    expect(() => emulator.setRefusalWording('nope' as never)).toThrow(TypeError);
+  });
+
   it('legacy-livekit: livekit accepted, integration unknown', async () => {
     const emulator = await fastEmulator({ mode: 'legacy-livekit' });
     const ok = await create(emulator, legacy);

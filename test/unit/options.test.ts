@@ -41,6 +41,8 @@ describe('resolveOptions', () => {
     const r = resolveOptions({ ...ok, maxDuration: 60 }, env);
     expect(r.sessionCapMs).toBe(60_000);
     expect(r.renewLeadMs).toBe(30_000);
+    expect(r.notes.join()).toMatch(/renewLeadMs derived as half the session cap \(30000 ms\)/);
+    expect(resolveOptions(ok, env).notes).toEqual([]);
     expect(
       resolveOptions({ ...ok, sessionCapMs: 15_000, renewLeadMs: 6000 }, env).renewLeadMs,
     ).toBe(6000);
@@ -76,7 +78,8 @@ describe('resolveOptions', () => {
     ],
     [{ avatarId: 'not-a-uuid' }, 'avatarId', /received "not-a-uuid".*UUID v4/],
     [{ avatarId: '3f2b8c1e-5d4a-1b6f-9c2d-1e0f7a8b9c0d' }, 'avatarId', /UUID v4/],
-    [{ presetId: 'dog-character' }, 'presetId', /one of game-character, .*cooking-teacher/],
+    [{ presetId: 'Dog Character' }, 'presetId', /one of game-character, .*cooking-teacher/],
+    [{ presetId: 'cat-charcter' }, 'presetId', /Did you mean "cat-character"/],
     [
       { ...ok, maxDuration: 9 },
       'maxDuration',
@@ -89,18 +92,18 @@ describe('resolveOptions', () => {
     [{ ...ok, personality: 'x'.repeat(10_001) }, 'personality', /a string of 10001 characters/],
     [{ ...ok, startScript: 'x'.repeat(2001) }, 'startScript', /1..2000 characters/],
     [{ ...ok, strategy: 'magic' }, 'strategy', /one of auto, integration, livekit, hosted/],
-    [{ ...ok, clearBufferTimeoutMs: -1 }, 'clearBufferTimeoutMs', /milliseconds >= 0/],
+    [{ ...ok, clearBufferTimeoutMs: -1 }, 'clearBufferTimeoutMs', /milliseconds from 0 to 60000/],
     [
       { ...ok, clearBufferTimeoutMs: Number.POSITIVE_INFINITY },
       'clearBufferTimeoutMs',
-      /milliseconds >= 0/,
+      /received Infinity; expected a number of milliseconds from 0 to 60000/,
     ],
     [{ ...ok, onAvatarLost: 'panic' }, 'onAvatarLost', /one of respawn, audio-only, close/],
     [{ ...ok, renew: 'yes' }, 'renew', /true or false/],
-    [{ ...ok, sessionCapMs: 100 }, 'sessionCapMs', /milliseconds >= 5000/],
+    [{ ...ok, sessionCapMs: 100 }, 'sessionCapMs', /milliseconds from 5000 to 1800000/],
     [{ ...ok, respawnAttempts: 1.5 }, 'respawnAttempts', /integer from 0 to 20/],
-    [{ ...ok, connOptions: { maxRetry: -1 } }, 'connOptions.maxRetry', /integer >= 0/],
-    [{ ...ok, connOptions: { timeoutMs: 0 } }, 'connOptions.timeoutMs', /integer >= 1/],
+    [{ ...ok, connOptions: { maxRetry: -1 } }, 'connOptions.maxRetry', /from 0 to 10/],
+    [{ ...ok, connOptions: { timeoutMs: 0 } }, 'connOptions.timeoutMs', /from 1 to 600000/],
     [{ ...ok, avatarParticipantIdentity: 'x'.repeat(300) }, 'avatarParticipantIdentity', /1..256/],
   ])('rejects %j', (opts, option, message) => {
     const error = optionError(() => resolveOptions(opts as never, env));
@@ -120,6 +123,13 @@ describe('resolveOptions', () => {
       resolveOptions({ ...ok, personality: 'k'.repeat(20_000) }, env),
     );
     expect(error.message).not.toContain('kkkkkkkkkk');
+  });
+
+  it('passes a well-formed preset id Runway added later through, with a warning', () => {
+    const r = resolveOptions({ presetId: 'dog-character' }, env);
+    expect(r.avatar).toEqual({ type: 'runway-preset', presetId: 'dog-character' });
+    expect(r.warnings.join()).toMatch(/"dog-character" is not one of the 9 presets/);
+    expect(resolveOptions(ok, env).warnings).toEqual([]);
   });
 
   it('suggests the closest preset for a near miss', () => {

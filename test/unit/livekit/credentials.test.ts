@@ -58,6 +58,9 @@ describe('assertReachableByRunway', () => {
     'wss://localhost:7880',
     'wss://192.168.1.20',
     'ws://127.0.0.1:7880',
+    'wss://[::ffff:10.0.0.5]',
+    'wss://[::ffff:127.0.0.1]:7880',
+    'wss://[::ffff:192.168.1.20]',
   ])('rejects %s when the API is Runway', (url) => {
     expect(() => assertReachableByRunway(url, runway)).toThrow(/public wss:\/\/ or https:\/\/ URL/);
   });
