@@ -2,6 +2,7 @@
 // consume → media bridge), alone in its process so the process's CPU is the bridge's.
 import { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
+import type { BridgeStats } from '../../src/strategies/bridge.js';
 import { HostedStrategy } from '../../src/strategies/hosted.js';
 import type { ActiveAvatar, StrategyContext } from '../../src/strategies/strategy.js';
 import { NativeLogCounter } from './ffi_logs.js';
@@ -15,6 +16,8 @@ export interface BridgeInit {
   roomName: string;
   agentIdentity: string;
   api: { url: string; apiKey: string };
+  /** The character's opening words (keeps it talking, for the picture–sound offset). */
+  startScript?: string;
 }
 
 /** What `sample` answers: counters to difference between two samples. */
@@ -25,7 +28,17 @@ export interface ProcessSample {
   rss: number;
   /** rtc-node native log events that reached this process so far (see ffi_logs.ts). */
   nativeLogEvents: number;
-  bridge?: { videoFrames: number; audioFrames: number; userAudioFrames: number };
+  bridge?: Pick<
+    BridgeStats,
+    | 'videoFrames'
+    | 'audioFrames'
+    | 'userAudioFrames'
+    | 'videoFramesScaled'
+    | 'audioFramesDropped'
+    | 'videoWidth'
+    | 'videoHeight'
+    | 'videoAdaptation'
+  >;
 }
 
 /** The role's methods. */
@@ -49,7 +62,7 @@ export function handlers(): RoleHandlers {
     },
     async start() {
       if (!init || !room) throw new Error('init first');
-      const options = pluginOptions(init.api);
+      const options = pluginOptions(init.api, init.startScript);
       const lk = init.livekit;
       const ctx: StrategyContext = {
         client: pluginClient(options),
@@ -63,7 +76,7 @@ export function handlers(): RoleHandlers {
       };
       const t0 = monoMs();
       active = await new HostedStrategy().start(ctx);
-      return { sessionId: active.sessionId, startMs: monoMs() - t0 };
+      return { sessionId: active.sessionId, startMs: monoMs() - t0, t0 };
     },
     sample(): ProcessSample {
       const stats = active?.bridge?.stats;
@@ -78,6 +91,11 @@ export function handlers(): RoleHandlers {
                 videoFrames: stats.videoFrames,
                 audioFrames: stats.audioFrames,
                 userAudioFrames: stats.userAudioFrames,
+                videoFramesScaled: stats.videoFramesScaled,
+                audioFramesDropped: stats.audioFramesDropped,
+                videoWidth: stats.videoWidth,
+                videoHeight: stats.videoHeight,
+                videoAdaptation: stats.videoAdaptation,
               },
             }
           : {}),
