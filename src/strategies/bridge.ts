@@ -242,6 +242,7 @@ export class MediaBridge {
   #userReader: Reader<AudioFrame> | undefined;
   #adaptationTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #readySettled = false;
   readonly #decoder = new TextDecoder();
   #logger = log();
 
@@ -278,7 +279,14 @@ export class MediaBridge {
       }
     });
     // Whoever awaits `ready` sees a failure; nothing else should report it as unhandled.
-    this.ready.catch(() => {});
+    this.ready.then(
+      () => {
+        this.#readySettled = true;
+      },
+      () => {
+        this.#readySettled = true;
+      },
+    );
   }
 
   /**
@@ -572,8 +580,9 @@ export class MediaBridge {
     clearInterval(this.#adaptationTimer);
     void this.#userReader?.cancel().catch(() => {});
     await Promise.all([this.#feed?.close(), this.#pending?.close()]);
-    await this.ready.catch(() => {});
-    await this.agentSide.disconnect().catch(() => {});
+    // A connect still in flight is not waited for: it is undone as soon as it completes.
+    if (this.#readySettled) await this.agentSide.disconnect().catch(() => {});
+    else void this.ready.then(() => this.agentSide.disconnect()).catch(() => {});
     await Promise.all([this.#video.close(), this.#audio.close(), this.#userAudio?.close()]);
   }
 }
