@@ -38,6 +38,7 @@ export interface ProcessSample {
     | 'videoWidth'
     | 'videoHeight'
     | 'videoAdaptation'
+    | 'videoWaitMs'
   >;
 }
 
@@ -96,6 +97,7 @@ export function handlers(): RoleHandlers {
                 videoWidth: stats.videoWidth,
                 videoHeight: stats.videoHeight,
                 videoAdaptation: stats.videoAdaptation,
+                videoWaitMs: stats.videoWaitMs,
               },
             }
           : {}),

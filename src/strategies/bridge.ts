@@ -8,8 +8,10 @@
 //   known (not at the first decoded frame), the top layer requested from Runway's SFU;
 // - the voice no later against the picture than there: a 30 ms audio queue instead of rtc-node's 1000 ms,
 //   and frames that arrive after a stall dropped instead of queued (bridge/audio_latency.ts);
+// - each frame handed over at its render time, as a viewer there would show it (bridge/render_time.ts);
 // - face with voice: both tracks are published together, and the voice is forwarded from the moment the
 //   first picture has been handed over, never before.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AudioFrame,
   AudioStream,
@@ -32,6 +34,7 @@ import { log } from '../log.js';
 import { readVideoAdaptation, type VideoAdaptation } from './bridge/adaptation.js';
 import { BridgedVideo } from './bridge/bridged_video.js';
 import { LowLatencyAudio } from './bridge/low_latency_audio.js';
+import { renderWaitMs } from './bridge/render_time.js';
 import { requestTopQuality } from './bridge/top_quality.js';
 import { announcedSize, type Size } from './bridge/video_size.js';
 
@@ -61,6 +64,8 @@ export interface BridgeStats {
   videoHeight: number;
   /** Times the bridged video was republished because Runway's picture changed size. */
   videoResizes: number;
+  /** How long the last frame was held until its render time, ms (see bridge/render_time.ts). */
+  videoWaitMs: number;
   /**
    * libwebrtc's latest report on the bridged video's encoding (read every 2 s): the size it actually
    * sends and whether CPU (or bandwidth) limits lowered it. `undefined` until the first report.
@@ -216,6 +221,7 @@ export class MediaBridge {
     videoWidth: 0,
     videoHeight: 0,
     videoResizes: 0,
+    videoWaitMs: 0,
     videoAdaptation: undefined,
     audioFrames: 0,
     audioFramesDropped: 0,
@@ -417,6 +423,11 @@ export class MediaBridge {
           if (feed !== this.#pending) continue;
           this.#setFeed(feed); // switch between frames: this is the new feed's first frame
         }
+        // Hand the frame over when a viewer in Runway's room would show it (render_time.ts).
+        const waitMs = renderWaitMs(value.timestampUs, process.hrtime.bigint() / 1000n);
+        this.stats.videoWaitMs = waitMs;
+        if (waitMs > 0) await sleep(waitMs);
+        if (this.#closed) break;
         const { frame } = value;
         // Runway announced no size: the first frame's is all there is.
         if (!this.#video.size) {
