@@ -124,9 +124,16 @@ export function handlers(): RoleHandlers {
     }
   };
 
-  room.on(RoomEvent.TrackSubscribed, (track) => {
+  room.on(RoomEvent.TrackSubscribed, (track, _pub, participant) => {
     if (track.kind === TrackKind.KIND_VIDEO) void readVideo(track);
-    else if (track.kind === TrackKind.KIND_AUDIO) void readAudio(track);
+    else if (track.kind === TrackKind.KIND_AUDIO) {
+      // Only the voice of a participant that also shows video (the avatar, or Runway's worker): in
+      // Runway's room the bridge also publishes the user's microphone.
+      const hasVideo = [...participant.trackPublications.values()].some(
+        (p) => p.kind === TrackKind.KIND_VIDEO,
+      );
+      if (hasVideo) void readAudio(track);
+    }
   });
 
   const pumpMic = async (source: AudioSource) => {
@@ -163,14 +170,22 @@ export function handlers(): RoleHandlers {
         await new Promise((r) => setTimeout(r, 5));
       }
     },
-    /** ICE round-trip time of the subscriber connection, ms (LiveKit's round trip on this network). */
+    /** ICE round-trip time of the room's connections, ms (LiveKit's round trip on this network). */
     async rttMs() {
       const stats = await room.getRtcStats();
-      for (const s of stats.subscriberStats) {
+      let best: number | null = null;
+      for (const s of [...stats.subscriberStats, ...stats.publisherStats]) {
         if (s.stats.case !== 'candidatePair') continue;
         const rtt = s.stats.value.candidatePair?.currentRoundTripTime;
-        if (rtt !== undefined && rtt > 0) return rtt * 1000;
+        if (rtt !== undefined && rtt >= 0) best = Math.max(best ?? 0, rtt * 1000);
       }
+      return best;
+    },
+    /** Joins and leaves another room once, so the native SDK is loaded before anything is timed. */
+    async prewarm(p: { url: string; token: string }) {
+      const warm = new Room();
+      await warm.connect(p.url, p.token, { autoSubscribe: false, dynacast: false });
+      await warm.disconnect();
       return null;
     },
     sample(): ViewerSample {

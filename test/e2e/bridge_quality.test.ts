@@ -73,7 +73,7 @@ describe('hosted bridge quality', () => {
   it("publishes Runway's size and layers; the user sees the full picture with the voice in time", async () => {
     const { emulator } = await startEmulatorWithWorker(
       { mode: 'hosted-only' },
-      { video: { width: WIDTH, height: HEIGHT, fps: 25, dynacast: true, rampUpMs: 2000 } },
+      { video: { width: WIDTH, height: HEIGHT, fps: 25, dynacast: true, rampUpMs: 4000 } },
     );
     const a = await startAgentWithAvatar(emulator, { strategy: 'hosted', startScript: SCRIPT });
     const sessionId = a.avatar.sessionId!;
