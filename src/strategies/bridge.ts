@@ -5,7 +5,7 @@
 //
 // What the user should get is what a viewer in Runway's own room gets:
 // - the picture at Runway's published size, with simulcast layers, published as soon as Runway's tracks are
-//   known (not at the first decoded frame), the top layer requested from Runway's SFU;
+//   known (not at the first decoded frame), the top layer as soon as Runway's SFU forwards it;
 // - the voice no later against the picture than there: a 30 ms audio queue instead of rtc-node's 1000 ms,
 //   and frames that arrive after a stall dropped instead of queued (bridge/audio_latency.ts);
 // - each frame handed over at its render time, as a viewer there would show it (bridge/render_time.ts);
@@ -35,7 +35,6 @@ import { readVideoAdaptation, type VideoAdaptation } from './bridge/adaptation.j
 import { BridgedVideo } from './bridge/bridged_video.js';
 import { LowLatencyAudio } from './bridge/low_latency_audio.js';
 import { renderWaitMs } from './bridge/render_time.js';
-import { requestTopQuality } from './bridge/top_quality.js';
 import { announcedSize, type Size } from './bridge/video_size.js';
 
 export type { VideoAdaptation, VideoLimitation } from './bridge/adaptation.js';
@@ -383,8 +382,11 @@ export class MediaBridge {
   ): void {
     feed.workerIdentity ??= participant.identity;
     if (track.kind === TrackKind.KIND_VIDEO) {
-      if (!requestTopQuality(pub))
-        this.#logger.debug('could not request the top layer of Runway’s video from rtc-node');
+      // The subscription already asks for the top layer: rtc-node subscribes without adaptive stream, so
+      // the SFU forwards the highest layer the sender produces and switches up as soon as it can. Asking
+      // again explicitly (SetRemoteTrackPublicationQuality) restarts forwarding at the top layer's next
+      // keyframe: measured ~1 s later first frames from a dynacast publisher. Lower layers that come
+      // first are scaled up (bridge/video_size.ts).
       this.#onRunwayPublication(feed, pub, participant);
       void this.#pumpVideo(feed, track);
     } else if (track.kind === TrackKind.KIND_AUDIO) void this.#pumpAudio(feed, track);
