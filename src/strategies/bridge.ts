@@ -383,9 +383,9 @@ export class MediaBridge {
     feed.workerIdentity ??= participant.identity;
     if (track.kind === TrackKind.KIND_VIDEO) {
       // The subscription already asks for the top layer: rtc-node subscribes without adaptive stream, so
-      // the SFU forwards the highest layer the sender produces and switches up as soon as it can. Asking
-      // again explicitly (SetRemoteTrackPublicationQuality) restarts forwarding at the top layer's next
-      // keyframe: measured ~1 s later first frames from a dynacast publisher. Lower layers that come
+      // the SFU forwards the highest layer the sender produces and switches up as soon as it can. An
+      // explicit SetRemoteTrackPublicationQuality(HIGH) needs rtc-node internals and, measured, brought
+      // neither the top layer nor the first frame sooner (BENCHMARKS.md §4). Lower layers that come
       // first are scaled up (bridge/video_size.ts).
       this.#onRunwayPublication(feed, pub, participant);
       void this.#pumpVideo(feed, track);
