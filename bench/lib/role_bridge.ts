@@ -3,6 +3,7 @@
 import { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import { SessionLedger } from '../../src/ending/ledger.js';
+import type { BridgeStats } from '../../src/strategies/bridge.js';
 import { HostedStrategy } from '../../src/strategies/hosted.js';
 import type { ActiveAvatar, StrategyContext } from '../../src/strategies/strategy.js';
 import { NativeLogCounter } from './ffi_logs.js';
@@ -16,6 +17,8 @@ export interface BridgeInit {
   roomName: string;
   agentIdentity: string;
   api: { url: string; apiKey: string };
+  /** The character's opening words (keeps it talking, for the picture–sound offset). */
+  startScript?: string;
 }
 
 /** What `sample` answers: counters to difference between two samples. */
@@ -26,7 +29,18 @@ export interface ProcessSample {
   rss: number;
   /** rtc-node native log events that reached this process so far (see ffi_logs.ts). */
   nativeLogEvents: number;
-  bridge?: { videoFrames: number; audioFrames: number; userAudioFrames: number };
+  bridge?: Pick<
+    BridgeStats,
+    | 'videoFrames'
+    | 'audioFrames'
+    | 'userAudioFrames'
+    | 'videoFramesScaled'
+    | 'audioFramesDropped'
+    | 'videoWidth'
+    | 'videoHeight'
+    | 'videoAdaptation'
+    | 'videoWaitMs'
+  >;
 }
 
 /** The role's methods. */
@@ -50,7 +64,7 @@ export function handlers(): RoleHandlers {
     },
     async start() {
       if (!init || !room) throw new Error('init first');
-      const options = pluginOptions(init.api);
+      const options = pluginOptions(init.api, init.startScript);
       const lk = init.livekit;
       const client = pluginClient(options);
       const ctx: StrategyContext = {
@@ -67,7 +81,7 @@ export function handlers(): RoleHandlers {
       };
       const t0 = monoMs();
       active = await new HostedStrategy().start(ctx);
-      return { sessionId: active.sessionId, startMs: monoMs() - t0 };
+      return { sessionId: active.sessionId, startMs: monoMs() - t0, t0 };
     },
     sample(): ProcessSample {
       const stats = active?.bridge?.stats;
@@ -82,6 +96,12 @@ export function handlers(): RoleHandlers {
                 videoFrames: stats.videoFrames,
                 audioFrames: stats.audioFrames,
                 userAudioFrames: stats.userAudioFrames,
+                videoFramesScaled: stats.videoFramesScaled,
+                audioFramesDropped: stats.audioFramesDropped,
+                videoWidth: stats.videoWidth,
+                videoHeight: stats.videoHeight,
+                videoAdaptation: stats.videoAdaptation,
+                videoWaitMs: stats.videoWaitMs,
               },
             }
           : {}),

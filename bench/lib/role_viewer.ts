@@ -14,6 +14,7 @@ import {
   VideoStream,
 } from '@livekit/rtc-node';
 import { decodeFrame } from '../../src/emulator/worker/frame_code.js';
+import type { AvLog } from './av_offset.js';
 import type { FrameLog } from './frame_match.js';
 import type { RoleHandlers } from './ipc.js';
 import { monoMs } from './rooms.js';
@@ -32,6 +33,11 @@ export interface ViewerFrames extends FrameLog {
   undecodable: number[];
   /** Each change of the received resolution: when, and the new size. */
   sizes: { atMs: number; width: number; height: number }[];
+  /** Every received frame (decodable or not): arrival and `width×height`. */
+  frameAt: number[];
+  frameSize: string[];
+  /** Frame-code levels and audio energy, for the picture–sound offset (av_offset.ts). */
+  av: AvLog;
 }
 
 /** What `sample` answers. */
@@ -43,20 +49,40 @@ export interface ViewerSample {
 }
 
 const MIC_RATE = 48_000;
+
+/** RMS (0..1) of 16-bit samples. */
+function rmsOf(data: Int16Array): number {
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) sum += (data[i]! / 32768) ** 2;
+  return data.length ? Math.sqrt(sum / data.length) : 0;
+}
 const MIC_SAMPLES = MIC_RATE / 100;
 
 /** The role's methods. */
 export function handlers(): RoleHandlers {
   const room = new Room();
-  const log: ViewerFrames = { counters: [], arrivals: [], undecodable: [], sizes: [] };
+  const log: ViewerFrames = {
+    counters: [],
+    arrivals: [],
+    undecodable: [],
+    sizes: [],
+    frameAt: [],
+    frameSize: [],
+    av: { video: [], audioAtMs: [], audioRms: [], audioFrameMs: 10 },
+  };
+  let sizeLabel = '';
   let videoFrames = 0;
   let audioFrames = 0;
-  let reading = false;
   let stopped = false;
   const readers: ReadableStreamDefaultReader<unknown>[] = [];
 
+  let videoReader: ReadableStreamDefaultReader<unknown> | undefined;
+  let audioReader: ReadableStreamDefaultReader<unknown> | undefined;
   const readVideo = async (track: RemoteTrack) => {
+    // A new avatar track (the next session's bridge) replaces the previous one.
+    void videoReader?.cancel().catch(() => {});
     const reader = new VideoStream(track).getReader();
+    videoReader = reader as ReadableStreamDefaultReader<unknown>;
     readers.push(reader);
     let width = 0;
     let height = 0;
@@ -69,34 +95,44 @@ export function handlers(): RoleHandlers {
       if (frame.width !== width || frame.height !== height) {
         width = frame.width;
         height = frame.height;
+        sizeLabel = `${width}x${height}`;
         log.sizes.push({ atMs: at, width, height });
       }
+      log.frameAt.push(at);
+      log.frameSize.push(sizeLabel);
       const code = decodeFrame(frame);
       if (code) {
         log.counters.push(code.counter);
         log.arrivals.push(at);
+        log.av.video.push({ atMs: at, level: code.level });
       } else log.undecodable.push(at);
     }
   };
 
   const readAudio = async (track: RemoteTrack) => {
+    void audioReader?.cancel().catch(() => {});
     const reader = new AudioStream(track, { sampleRate: MIC_RATE, numChannels: 1 }).getReader();
+    audioReader = reader as ReadableStreamDefaultReader<unknown>;
     readers.push(reader);
     for (;;) {
-      const { done } = await reader.read().catch(() => ({ done: true }));
-      if (done || stopped) return;
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done || !value || stopped) return;
       audioFrames++;
+      log.av.audioAtMs.push(monoMs());
+      log.av.audioRms.push(rmsOf(value.data));
+      log.av.audioFrameMs = (value.samplesPerChannel * 1000) / value.sampleRate;
     }
   };
 
-  let audioTaken = false;
-  room.on(RoomEvent.TrackSubscribed, (track) => {
-    if (track.kind === TrackKind.KIND_VIDEO && !reading) {
-      reading = true;
-      void readVideo(track);
-    } else if (track.kind === TrackKind.KIND_AUDIO && !audioTaken) {
-      audioTaken = true;
-      void readAudio(track);
+  room.on(RoomEvent.TrackSubscribed, (track, _pub, participant) => {
+    if (track.kind === TrackKind.KIND_VIDEO) void readVideo(track);
+    else if (track.kind === TrackKind.KIND_AUDIO) {
+      // Only the voice of a participant that also shows video (the avatar, or Runway's worker): in
+      // Runway's room the bridge also publishes the user's microphone.
+      const hasVideo = [...participant.trackPublications.values()].some(
+        (p) => p.kind === TrackKind.KIND_VIDEO,
+      );
+      if (hasVideo) void readAudio(track);
     }
   });
 
@@ -120,14 +156,37 @@ export function handlers(): RoleHandlers {
       }
       return null;
     },
-    /** Resolves with the first decoded frame's arrival, waiting up to `timeoutMs`. */
-    async firstFrame(p: { timeoutMs: number }) {
+    /**
+     * Resolves with the arrival of the first decoded frame that arrived at or after `afterMs` (default:
+     * the very first), waiting up to `timeoutMs`.
+     */
+    async firstFrame(p: { timeoutMs: number; afterMs?: number }) {
       const deadline = Date.now() + p.timeoutMs;
-      while (log.arrivals.length === 0) {
+      const after = p.afterMs ?? Number.NEGATIVE_INFINITY;
+      for (;;) {
+        const at = log.arrivals.find((a) => a >= after);
+        if (at !== undefined) return at;
         if (Date.now() > deadline) throw new Error(`no coded video frame within ${p.timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 5));
       }
-      return log.arrivals[0];
+    },
+    /** ICE round-trip time of the room's connections, ms (LiveKit's round trip on this network). */
+    async rttMs() {
+      const stats = await room.getRtcStats();
+      let best: number | null = null;
+      for (const s of [...stats.subscriberStats, ...stats.publisherStats]) {
+        if (s.stats.case !== 'candidatePair') continue;
+        const rtt = s.stats.value.candidatePair?.currentRoundTripTime;
+        if (rtt !== undefined && rtt >= 0) best = Math.max(best ?? 0, rtt * 1000);
+      }
+      return best;
+    },
+    /** Joins and leaves another room once, so the native SDK is loaded before anything is timed. */
+    async prewarm(p: { url: string; token: string }) {
+      const warm = new Room();
+      await warm.connect(p.url, p.token, { autoSubscribe: false, dynacast: false });
+      await warm.disconnect();
+      return null;
     },
     sample(): ViewerSample {
       return { monoMs: monoMs(), cpu: process.cpuUsage(), videoFrames, audioFrames };

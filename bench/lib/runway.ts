@@ -5,9 +5,23 @@ import { RunwayClient } from '../../src/api/client.js';
 import type { Emulator, RecordedRequest, RouteName } from '../../src/emulator/index.js';
 import { type ResolvedOptions, resolveOptions } from '../../src/options.js';
 
-/** The plugin's resolved options for an emulator (preset avatar, strategy 'auto', no env fallbacks). */
-export function pluginOptions(api: { url: string; apiKey: string }): ResolvedOptions {
-  return resolveOptions({ presetId: 'cat-character', apiKey: api.apiKey, apiUrl: api.url }, {});
+/**
+ * The plugin's resolved options for an emulator (preset avatar, strategy 'auto', no env fallbacks), with
+ * the character's opening words when given.
+ */
+export function pluginOptions(
+  api: { url: string; apiKey: string },
+  startScript?: string,
+): ResolvedOptions {
+  return resolveOptions(
+    {
+      presetId: 'cat-character',
+      apiKey: api.apiKey,
+      apiUrl: api.url,
+      ...(startScript ? { startScript } : {}),
+    },
+    {},
+  );
 }
 
 /** The plugin's client, configured as AvatarSession configures it. */

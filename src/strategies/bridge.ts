@@ -1,11 +1,21 @@
 // Hosted-mode media bridge: Runway's worker (in Runway's room) → the avatar participant in the agent's room,
 // and the user's microphone (agent's room) → Runway's room. Frames are passed through as rtc-node hands
-// them over: no conversion, no copy of ours. A feed can be swapped for another between frames (renewal).
+// them over (a frame of a lower simulcast layer is scaled up to the published size). A feed can be swapped
+// for another between frames (renewal).
+//
+// What the user should get is what a viewer in Runway's own room gets:
+// - the picture at Runway's published size, with simulcast layers, published as soon as Runway's tracks are
+//   known (not at the first decoded frame), the top layer as soon as Runway's SFU forwards it;
+// - the voice no later against the picture than there: a 30 ms audio queue instead of rtc-node's 1000 ms,
+//   and frames that arrive after a stall dropped instead of queued (bridge/audio_latency.ts);
+// - each frame handed over at its render time, as a viewer there would show it (bridge/render_time.ts);
+// - face with voice: both tracks are published together, and the voice is forwarded from the moment the
+//   first picture has been handed over, never before.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  AudioSource,
+  type AudioFrame,
   AudioStream,
   LocalAudioTrack,
-  LocalVideoTrack,
   ParticipantKind,
   type RemoteParticipant,
   type RemoteTrack,
@@ -15,25 +25,56 @@ import {
   TrackKind,
   TrackPublishOptions,
   TrackSource,
-  VideoSource,
   VideoStream,
 } from '@livekit/rtc-node';
 import type { ConsumeResult } from '../api/types.js';
-import type { RunwayDataMessage } from '../events.js';
 import { connectRoom } from '../livekit/connect.js';
 import { ATTRIBUTE_PUBLISH_ON_BEHALF } from '../livekit/token.js';
 import { log } from '../log.js';
+import { readVideoAdaptation, type VideoAdaptation } from './bridge/adaptation.js';
+import { BridgedVideo } from './bridge/bridged_video.js';
+import { LowLatencyAudio } from './bridge/low_latency_audio.js';
+import { renderWaitMs } from './bridge/render_time.js';
+import { announcedSize, type Size } from './bridge/video_size.js';
+
+export type { VideoAdaptation, VideoLimitation } from './bridge/adaptation.js';
 
 /** Audio format of the bridged tracks: what rtc-node's AudioStream delivers natively. */
 const BRIDGE_SAMPLE_RATE = 48_000;
 const BRIDGE_CHANNELS = 1;
+/** How often the bridged video's encoder stats are read (CPU adaptation), ms. */
+const ADAPTATION_POLL_MS = 2000;
 
-export type { RunwayDataMessage } from '../events.js';
+/** A JSON data message from Runway's room (transcriptions, client events, …). @public */
+export interface RunwayDataMessage {
+  topic: string | undefined;
+  /** Parsed JSON payload. */
+  message: Record<string, unknown>;
+}
 
-/** Counters for benchmarks and tests. */
+/** Counters and state of the bridge, for benchmarks, tests and monitoring. @public */
 export interface BridgeStats {
+  /** Video frames handed to the agent's room. */
   videoFrames: number;
+  /** Of those, frames of another size scaled to the published size (a lower layer early in a call). */
+  videoFramesScaled: number;
+  /** Size the bridged video is published at; 0 × 0 until it is published. */
+  videoWidth: number;
+  videoHeight: number;
+  /** Times the bridged video was republished because Runway's picture changed size. */
+  videoResizes: number;
+  /** How long the last frame was held until its render time, ms (see bridge/render_time.ts). */
+  videoWaitMs: number;
+  /**
+   * libwebrtc's latest report on the bridged video's encoding (read every 2 s): the size it actually
+   * sends and whether CPU (or bandwidth) limits lowered it. `undefined` until the first report.
+   */
+  videoAdaptation: VideoAdaptation | undefined;
+  /** Audio frames of the avatar's voice handed to the agent's room. */
   audioFrames: number;
+  /** Voice frames not forwarded: before the first picture, or arriving after a stall (see audio_latency.ts). */
+  audioFramesDropped: number;
+  /** User microphone frames handed to Runway's room. */
   userAudioFrames: number;
   dataMessages: number;
 }
@@ -75,6 +116,26 @@ export class RunwayFeed {
     return () => this.#lostListeners.delete(listener);
   }
 
+  /**
+   * Joins Runway's room with the consumed credentials. Aborting `signal` stops the connect, leaves the
+   * room and rejects with the signal's reason.
+   */
+  async connect(signal?: AbortSignal): Promise<void> {
+    try {
+      await connectRoom(
+        this.room,
+        this.credentials.url,
+        this.credentials.token,
+        { autoSubscribe: true, dynacast: false },
+        "Runway's room",
+        signal,
+      );
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
   /** @internal */
   markShown(): void {
     this.#markShown();
@@ -94,7 +155,7 @@ export class RunwayFeed {
   }
 }
 
-/** Options of {@link MediaBridge.open}. */
+/** Options of {@link MediaBridge.open} and {@link MediaBridge.start}. */
 export interface BridgeOptions {
   /** The agent's LiveKit server and a token for the avatar participant in the agent's room. */
   agentRoomUrl: string;
@@ -102,7 +163,16 @@ export interface BridgeOptions {
   agentIdentity: string;
   /** Runway data messages. */
   onData: (message: RunwayDataMessage) => void;
-  /** Stops the connect (the avatar session closed): `open` rejects with its reason, nobody stays behind. */
+  /**
+   * Aborting stops the agent-side connect: {@link MediaBridge.open} (and {@link MediaBridge.ready})
+   * reject with the signal's reason and whatever was connected is disconnected.
+   */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link MediaBridge.attach}. */
+export interface AttachOptions {
+  /** Aborting stops joining Runway's room, leaves it and rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -111,42 +181,101 @@ export class MediaBridge {
   readonly agentSide = new Room();
   readonly stats: BridgeStats = {
     videoFrames: 0,
+    videoFramesScaled: 0,
+    videoWidth: 0,
+    videoHeight: 0,
+    videoResizes: 0,
+    videoWaitMs: 0,
+    videoAdaptation: undefined,
     audioFrames: 0,
+    audioFramesDropped: 0,
     userAudioFrames: 0,
     dataMessages: 0,
   };
+  /**
+   * Settles when the avatar participant has joined the agent's room (rejects if that failed or was
+   * aborted). Feeds may be attached before: their media is published once this resolves.
+   */
+  readonly ready: Promise<void>;
   #feed: RunwayFeed | undefined;
   #pending: RunwayFeed | undefined;
-  #video: VideoSource | undefined;
-  #videoPublishing: Promise<void> | undefined;
-  readonly #audio = new AudioSource(BRIDGE_SAMPLE_RATE, BRIDGE_CHANNELS);
-  #audioPublished: Promise<unknown> | undefined;
+  readonly #video: BridgedVideo;
+  readonly #audio = new LowLatencyAudio(BRIDGE_SAMPLE_RATE, BRIDGE_CHANNELS);
+  /** Publication of both bridged tracks, started once Runway's video size is known. */
+  #mediaPublished: Promise<void> | undefined;
+  /** Set once a picture has been handed over: the voice is forwarded from then on. */
+  #faceShown = false;
+  /** Voice frames read before the first picture (not forwarded). */
+  #droppedBeforeFace = 0;
   /** The user's microphone, published into the current feed's room. */
-  #userAudio: AudioSource | undefined;
-  #userReader: Reader<unknown> | undefined;
+  #userAudio: LowLatencyAudio | undefined;
+  #userReader: Reader<AudioFrame> | undefined;
+  #adaptationTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #readySettled = false;
   readonly #decoder = new TextDecoder();
   #logger = log();
 
-  private constructor(private readonly opts: BridgeOptions) {}
-
-  /** Connects the avatar participant to the agent's room. Media flows once a feed is attached. */
-  static async open(opts: BridgeOptions): Promise<MediaBridge> {
-    const bridge = new MediaBridge(opts);
-    bridge.agentSide.on(RoomEvent.TrackPublished, bridge.#onAgentRoomTrackPublished);
-    bridge.agentSide.on(RoomEvent.TrackSubscribed, bridge.#onAgentRoomTrackSubscribed);
-    await connectRoom(
-      bridge.agentSide,
+  private constructor(private readonly opts: BridgeOptions) {
+    this.#video = new BridgedVideo({
+      publish: async (track, options) => {
+        await this.ready;
+        const pub = await this.agentSide.localParticipant!.publishTrack(track, options);
+        return pub.sid ?? '';
+      },
+      unpublish: async (sid) => {
+        await this.agentSide.localParticipant?.unpublishTrack(sid);
+      },
+      onResize: (from, to) => {
+        this.#logger.info(
+          { from: `${from.width}x${from.height}`, to: `${to.width}x${to.height}` },
+          "Runway's video changed size: bridged video republished",
+        );
+      },
+    });
+    this.agentSide.on(RoomEvent.TrackPublished, this.#onAgentRoomTrackPublished);
+    this.agentSide.on(RoomEvent.TrackSubscribed, this.#onAgentRoomTrackSubscribed);
+    this.ready = connectRoom(
+      this.agentSide,
       opts.agentRoomUrl,
       opts.avatarToken,
       { autoSubscribe: false, dynacast: false },
       "the agent's room",
       opts.signal,
-    );
-    for (const participant of bridge.agentSide.remoteParticipants.values()) {
-      for (const publication of participant.trackPublications.values()) {
-        bridge.#onAgentRoomTrackPublished(publication, participant);
+    ).then(() => {
+      for (const participant of this.agentSide.remoteParticipants.values()) {
+        for (const publication of participant.trackPublications.values()) {
+          this.#onAgentRoomTrackPublished(publication, participant);
+        }
       }
+    });
+    // Whoever awaits `ready` sees a failure; nothing else should report it as unhandled.
+    this.ready.then(
+      () => {
+        this.#readySettled = true;
+      },
+      () => {
+        this.#readySettled = true;
+      },
+    );
+  }
+
+  /**
+   * Starts connecting the avatar participant to the agent's room and returns at once, so the connect
+   * runs while the Runway session provisions. Await {@link MediaBridge.ready} (and `close()` on failure).
+   */
+  static start(opts: BridgeOptions): MediaBridge {
+    return new MediaBridge(opts);
+  }
+
+  /** Connects the avatar participant to the agent's room. Media flows once a feed is attached. */
+  static async open(opts: BridgeOptions): Promise<MediaBridge> {
+    const bridge = MediaBridge.start(opts);
+    try {
+      await bridge.ready;
+    } catch (error) {
+      await bridge.close();
+      throw error;
     }
     return bridge;
   }
@@ -158,24 +287,30 @@ export class MediaBridge {
 
   /**
    * Connects to a Runway room and makes it the bridge's source. The first feed is shown at once; a later
-   * one replaces the current feed at its first video frame, so the user sees no gap. `signal` stops the
-   * connect (the feed's room is left as soon as it settles).
+   * one replaces the current feed at its first video frame, so the user sees no gap. Does not wait for
+   * the agent side ({@link MediaBridge.ready}): both connects may run at the same time.
    */
-  async attach(feed: RunwayFeed, signal?: AbortSignal): Promise<void> {
-    feed.room.on(RoomEvent.TrackSubscribed, (track, _pub, participant) =>
-      this.#onRunwayTrack(feed, track, participant),
+  async attach(feed: RunwayFeed, options: AttachOptions = {}): Promise<void> {
+    feed.room.on(RoomEvent.TrackPublished, (pub, participant) =>
+      this.#onRunwayPublication(feed, pub, participant),
+    );
+    feed.room.on(RoomEvent.TrackSubscribed, (track, pub, participant) =>
+      this.#onRunwayTrack(feed, track, pub, participant),
     );
     feed.room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
       if (participant && feed === (this.#feed ?? this.#pending)) this.#onRunwayData(payload, topic);
     });
-    await connectRoom(
-      feed.room,
-      feed.credentials.url,
-      feed.credentials.token,
-      { autoSubscribe: true, dynacast: false },
-      "Runway's room",
-      signal,
-    );
+    await feed.connect(options.signal);
+    if (this.#closed) {
+      await feed.close();
+      return;
+    }
+    // Runway's tracks already published when we joined: known now, before any is subscribed.
+    for (const participant of feed.room.remoteParticipants.values()) {
+      for (const publication of participant.trackPublications.values()) {
+        this.#onRunwayPublication(feed, publication, participant);
+      }
+    }
     if (this.#feed === undefined) this.#setFeed(feed);
     else this.#pending = feed;
   }
@@ -193,10 +328,56 @@ export class MediaBridge {
     void this.#publishUserAudio(feed);
   }
 
-  #onRunwayTrack(feed: RunwayFeed, track: RemoteTrack, participant: RemoteParticipant): void {
+  /** A track of Runway's worker is known: publish ours at its size right away. */
+  #onRunwayPublication(
+    feed: RunwayFeed,
+    pub: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ): void {
+    if (pub.kind !== TrackKind.KIND_VIDEO || this.#closed) return;
     feed.workerIdentity ??= participant.identity;
-    if (track.kind === TrackKind.KIND_VIDEO) void this.#pumpVideo(feed, track);
-    else if (track.kind === TrackKind.KIND_AUDIO) void this.#pumpAudio(feed, track);
+    const size = announcedSize(pub);
+    if (size) void this.#publishMedia(size);
+  }
+
+  #onRunwayTrack(
+    feed: RunwayFeed,
+    track: RemoteTrack,
+    pub: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ): void {
+    feed.workerIdentity ??= participant.identity;
+    if (track.kind === TrackKind.KIND_VIDEO) {
+      // The subscription already asks for the top layer: rtc-node subscribes without adaptive stream, so
+      // the SFU forwards the highest layer the sender produces and switches up as soon as it can. An
+      // explicit SetRemoteTrackPublicationQuality(HIGH) needs rtc-node internals and, measured, brought
+      // neither the top layer nor the first frame sooner (BENCHMARKS.md §4). Lower layers that come
+      // first are scaled up (bridge/video_size.ts).
+      this.#onRunwayPublication(feed, pub, participant);
+      void this.#pumpVideo(feed, track);
+    } else if (track.kind === TrackKind.KIND_AUDIO) void this.#pumpAudio(feed, track);
+  }
+
+  /** Publishes the bridged video at `size`, then the voice (once; later sizes go through resizes). */
+  #publishMedia(size: Size): Promise<void> {
+    this.#mediaPublished ??= (async () => {
+      try {
+        await this.#video.publish(size);
+        const video = this.#video.size!;
+        this.stats.videoWidth = video.width;
+        this.stats.videoHeight = video.height;
+        this.#startAdaptationWatch();
+        const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
+        await this.agentSide.localParticipant!.publishTrack(
+          LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source),
+          options,
+        );
+      } catch (error) {
+        if (!this.#closed)
+          this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
+      }
+    })();
+    return this.#mediaPublished;
   }
 
   async #pumpVideo(feed: RunwayFeed, track: RemoteTrack): Promise<void> {
@@ -210,9 +391,27 @@ export class MediaBridge {
           if (feed !== this.#pending) continue;
           this.#setFeed(feed); // switch between frames: this is the new feed's first frame
         }
-        if (!this.#video) await this.#publishVideo(value.frame.width, value.frame.height);
-        this.#video!.captureFrame(value.frame, value.timestampUs, value.rotation);
+        // Hand the frame over when a viewer in Runway's room would show it (render_time.ts).
+        const waitMs = renderWaitMs(value.timestampUs, process.hrtime.bigint() / 1000n);
+        this.stats.videoWaitMs = waitMs;
+        if (waitMs > 0) await sleep(waitMs);
+        if (this.#closed) break;
+        const { frame } = value;
+        // Runway announced no size: the first frame's is all there is.
+        if (!this.#video.size) {
+          await this.#publishMedia({ width: frame.width, height: frame.height });
+          if (this.#closed) break;
+        }
+        if (!this.#video.capture(frame, value.timestampUs, value.rotation)) continue;
+        this.#faceShown = true;
         this.stats.videoFrames++;
+        const size = this.#video.size;
+        if (size) {
+          this.stats.videoWidth = size.width;
+          this.stats.videoHeight = size.height;
+        }
+        this.stats.videoFramesScaled = this.#video.counters.scaled;
+        this.stats.videoResizes = this.#video.counters.resizes;
       }
     } catch (error) {
       if (!this.#closed) this.#logger.warn({ error: String(error) }, 'bridged video stopped');
@@ -225,40 +424,63 @@ export class MediaBridge {
       numChannels: BRIDGE_CHANNELS,
     }).getReader();
     feed.track(reader);
-    this.#audioPublished ??= this.#publish(
-      LocalAudioTrack.createAudioTrack('runway_audio', this.#audio),
-      TrackSource.SOURCE_MICROPHONE,
-    );
-    await this.#audioPublished;
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done || this.#closed) break;
         if (feed !== this.#feed) continue;
-        await this.#audio.captureFrame(value);
-        this.stats.audioFrames++;
+        // Face with voice: nothing is heard before the first picture has been handed over. Frames read
+        // meanwhile are not kept: played later, they would put the voice behind the picture.
+        if (!this.#faceShown) {
+          this.stats.audioFramesDropped = ++this.#droppedBeforeFace + this.#audio.dropped;
+          continue;
+        }
+        await this.#audio.push(value);
+        this.stats.audioFrames = this.#audio.captured;
+        this.stats.audioFramesDropped = this.#droppedBeforeFace + this.#audio.dropped;
       }
     } catch (error) {
       if (!this.#closed) this.#logger.warn({ error: String(error) }, 'bridged audio stopped');
     }
   }
 
-  #publishVideo(width: number, height: number): Promise<void> {
-    this.#videoPublishing ??= (async () => {
-      const source = new VideoSource(width, height);
-      await this.#publish(
-        LocalVideoTrack.createVideoTrack('runway_video', source),
-        TrackSource.SOURCE_CAMERA,
-      );
-      this.#video = source;
-    })();
-    return this.#videoPublishing;
+  /** Reads libwebrtc's encoder stats every 2 s: a CPU-limited resolution shows in `stats`. */
+  #startAdaptationWatch(): void {
+    if (this.#adaptationTimer || this.#closed) return;
+    let polling = false;
+    this.#adaptationTimer = setInterval(() => {
+      const size = this.#video.size;
+      if (polling || !size || this.#closed) return;
+      polling = true;
+      this.agentSide
+        .getRtcStats()
+        .then((stats) => this.#onAdaptation(readVideoAdaptation(stats.publisherStats, size)))
+        .catch(() => {})
+        .finally(() => {
+          polling = false;
+        });
+    }, ADAPTATION_POLL_MS);
+    this.#adaptationTimer.unref?.();
   }
 
-  async #publish(track: LocalAudioTrack | LocalVideoTrack, source: TrackSource): Promise<void> {
-    const options = new TrackPublishOptions();
-    options.source = source;
-    await this.agentSide.localParticipant!.publishTrack(track, options);
+  #onAdaptation(next: VideoAdaptation | undefined): void {
+    if (!next) return;
+    const before = this.stats.videoAdaptation;
+    this.stats.videoAdaptation = next;
+    if (next.cpuLimited && !before?.cpuLimited) {
+      this.#logger.warn(
+        {
+          sent: `${next.sentWidth}x${next.sentHeight}`,
+          published: `${next.publishedWidth}x${next.publishedHeight}`,
+        },
+        'bridged video: CPU adaptation lowered the resolution',
+      );
+    } else if (!next.cpuLimited && before?.cpuLimited) {
+      this.#logger.info(
+        { sent: `${next.sentWidth}x${next.sentHeight}` },
+        'bridged video: resolution recovered from CPU adaptation',
+      );
+    }
   }
 
   /** A user is any participant that is neither an agent nor publishing on an agent's behalf. */
@@ -290,14 +512,14 @@ export class MediaBridge {
     void this.#pumpUserAudio(reader);
   };
 
-  async #pumpUserAudio(reader: Reader<import('@livekit/rtc-node').AudioFrame>): Promise<void> {
+  async #pumpUserAudio(reader: Reader<AudioFrame>): Promise<void> {
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done || this.#closed) break;
         if (!this.#userAudio) continue;
-        await this.#userAudio.captureFrame(value);
-        this.stats.userAudioFrames++;
+        await this.#userAudio.push(value);
+        this.stats.userAudioFrames = this.#userAudio.captured;
       }
     } catch (error) {
       if (!this.#closed) this.#logger.warn({ error: String(error) }, 'bridged user audio stopped');
@@ -307,10 +529,9 @@ export class MediaBridge {
 
   /** Publishes the user's microphone into the feed's room (one source, re-published on each feed). */
   async #publishUserAudio(feed: RunwayFeed): Promise<void> {
-    this.#userAudio ??= new AudioSource(BRIDGE_SAMPLE_RATE, BRIDGE_CHANNELS);
-    const options = new TrackPublishOptions();
-    options.source = TrackSource.SOURCE_MICROPHONE;
-    const track = LocalAudioTrack.createAudioTrack('user_microphone', this.#userAudio);
+    this.#userAudio ??= new LowLatencyAudio(BRIDGE_SAMPLE_RATE, BRIDGE_CHANNELS);
+    const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
+    const track = LocalAudioTrack.createAudioTrack('user_microphone', this.#userAudio.source);
     try {
       await feed.room.localParticipant!.publishTrack(track, options);
     } catch (error) {
@@ -335,9 +556,12 @@ export class MediaBridge {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#adaptationTimer);
     void this.#userReader?.cancel().catch(() => {});
     await Promise.all([this.#feed?.close(), this.#pending?.close()]);
-    await this.agentSide.disconnect().catch(() => {});
-    await Promise.all([this.#video?.close(), this.#audio.close(), this.#userAudio?.close()]);
+    // A connect still in flight is not waited for: it is undone as soon as it completes.
+    if (this.#readySettled) await this.agentSide.disconnect().catch(() => {});
+    else void this.ready.then(() => this.agentSide.disconnect()).catch(() => {});
+    await Promise.all([this.#video.close(), this.#audio.close(), this.#userAudio?.close()]);
   }
 }

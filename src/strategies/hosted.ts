@@ -42,7 +42,7 @@ export class HostedStrategy implements Strategy {
     });
     // The avatar participant joins the agent's room while the session provisions: it needs nothing from
     // Runway, so its connect is off the critical path.
-    const opening = MediaBridge.open({
+    const bridge = MediaBridge.start({
       agentRoomUrl: ctx.livekit().url,
       avatarToken,
       agentIdentity: ctx.agentIdentity,
@@ -53,17 +53,16 @@ export class HostedStrategy implements Strategy {
         else if (m.message.type === 'client_event') ctx.emit('client_event', m.message);
       },
     });
-    opening.catch(() => {}); // awaited below; a failure there must not surface as unhandled first
     try {
-      const feed = await openFeed(ctx, opening);
-      const bridge = await opening;
+      const feed = await openFeed(ctx, bridge);
+      await bridge.ready;
       log().warn(
         { sessionId: feed.sessionId },
         "hosted Runway avatar: Runway's character speaks with its own voice and personality; the agent's TTS output is muted",
       );
       return new HostedAvatar(ctx, bridge, feed, new MutedAudioOutput());
     } catch (error) {
-      await (await opening.catch(() => undefined))?.close();
+      await bridge.close();
       throw error;
     }
   }
@@ -73,10 +72,7 @@ export class HostedStrategy implements Strategy {
  * A new Runway session attached to the bridge (shown at once if first, else at its first frame). The
  * session is entered in the ledger as soon as it exists and cancelled on any failure or close.
  */
-async function openFeed(
-  ctx: StrategyContext,
-  bridge: Promise<MediaBridge> | MediaBridge,
-): Promise<RunwayFeed> {
+async function openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<RunwayFeed> {
   const { client, signal } = ctx;
   signal.throwIfAborted();
   const createdAtMs = Date.now();
@@ -93,11 +89,11 @@ async function openFeed(
     });
     const credentials = await client.consumeSession(id, ready.sessionKey, { signal });
     feed = new RunwayFeed(id, credentials);
-    await (await bridge).attach(feed, signal);
+    await bridge.attach(feed, { signal });
     return feed;
   } catch (error) {
     if (feed) {
-      (await Promise.resolve(bridge).catch(() => undefined))?.forget(feed);
+      bridge.forget(feed);
       await feed.close();
     }
     await ctx.sessions.cancel(id, ctx.options.connOptions.timeoutMs);

@@ -85,7 +85,13 @@ class EmulatedCharacter implements CharacterWorker {
 
   async start(): Promise<void> {
     const room = this.#room;
-    const failure = await joinRoom(room, this.#o.url, this.#o.token, true);
+    const failure = await joinRoom(
+      room,
+      this.#o.url,
+      this.#o.token,
+      true,
+      this.#o.video?.dynacast === true,
+    );
     if (failure) {
       if (failure.kind === 'token_rejected') this.#emit({ type: 'token_rejected' });
       else this.#emit({ type: 'join_failed', detail: failure.detail });

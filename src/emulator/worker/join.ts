@@ -11,17 +11,18 @@ export function redactJoinError(err: unknown): string {
 }
 
 /**
- * Connects `room` (no auto-subscribe unless asked, no dynacast). Resolves `undefined` on success or
- * the failure; never rejects.
+ * Connects `room` (no auto-subscribe unless asked, no dynacast unless asked). Resolves `undefined` on
+ * success or the failure; never rejects.
  */
 export async function joinRoom(
   room: Room,
   url: string,
   token: string,
   autoSubscribe = false,
+  dynacast = false,
 ): Promise<JoinFailure | undefined> {
   try {
-    await room.connect(url, token, { autoSubscribe, dynacast: false });
+    await room.connect(url, token, { autoSubscribe, dynacast });
     return undefined;
   } catch (err) {
     const detail = redactJoinError(err);

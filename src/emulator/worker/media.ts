@@ -40,6 +40,7 @@ export function createAvatarMedia(
     height: video?.height ?? 704,
     fps: video?.fps ?? 25,
     level: () => player.levelNow(),
+    ...(video?.rampUpMs ? { rampUpMs: video.rampUpMs } : {}),
   });
   return { player, video: coded };
 }

@@ -9,6 +9,18 @@ export interface WorkerVideoOptions {
   height?: number;
   /** Default 25. */
   fps?: number;
+  /**
+   * Pause the simulcast layers nobody subscribes to (LiveKit's dynacast), as LiveKit's browser SDK does by
+   * default. A new subscriber then gets a low layer first and the top one about a second later (the
+   * sender resumes it on the SFU's request). Default false: every layer is sent all the time.
+   */
+  dynacast?: boolean;
+  /**
+   * For this long after publishing, draw frames at a quarter of the size (the track keeps its announced
+   * size), as a sender sends while its bandwidth estimate or CPU adaptation has not reached the top
+   * layer: the user-visible cause of 272×176 avatars. Default 0.
+   */
+  rampUpMs?: number;
 }
 
 /** Audio published by the worker (the agent's speech, played in real time). */

@@ -9,7 +9,12 @@ export interface CodedVideoOptions {
   fps: number;
   /** Level (0..1) to draw into the next frame: the audio heard right now. */
   level: () => number;
+  /** For this long after start, frames are drawn at a quarter of the size (see WorkerVideoOptions). */
+  rampUpMs?: number;
 }
+
+/** Divisor of each side while ramping up: a quarter of the size, the lowest simulcast layer's scale. */
+const RAMP_UP_DIVISOR = 4;
 
 /**
  * A {@link VideoSource} fed at `fps` by a drift-corrected timer with frames drawn by
@@ -20,6 +25,8 @@ export class CodedVideo {
   readonly source: VideoSource;
   readonly #opts: CodedVideoOptions;
   readonly #frame: VideoFrame;
+  /** The smaller frame drawn while ramping up (only when `rampUpMs` is set). */
+  readonly #rampFrame: VideoFrame | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #startMs = 0;
   #running = false;
@@ -32,6 +39,11 @@ export class CodedVideo {
     this.source = new VideoSource(opts.width, opts.height);
     const data = allocateI420(opts.width, opts.height);
     this.#frame = new VideoFrame(data, opts.width, opts.height, VideoBufferType.I420);
+    if (opts.rampUpMs && opts.rampUpMs > 0) {
+      const w = Math.max(16, Math.round(opts.width / RAMP_UP_DIVISOR / 2) * 2);
+      const h = Math.max(20, Math.round(opts.height / RAMP_UP_DIVISOR / 2) * 2);
+      this.#rampFrame = new VideoFrame(allocateI420(w, h), w, h, VideoBufferType.I420);
+    }
   }
 
   /** Starts the frame timer. */
@@ -59,10 +71,13 @@ export class CodedVideo {
     if (!this.#running) return;
     const periodMs = 1000 / this.#opts.fps;
     // The counter is the frame's time slot since start; slots missed by a stalled loop are skipped.
-    const slot = Math.max(this.#slot, Math.floor((performance.now() - this.#startMs) / periodMs));
-    encodeFrame(slot, this.#opts.level(), this.#frame);
+    const elapsedMs = performance.now() - this.#startMs;
+    const slot = Math.max(this.#slot, Math.floor(elapsedMs / periodMs));
+    const frame =
+      this.#rampFrame && elapsedMs < (this.#opts.rampUpMs ?? 0) ? this.#rampFrame : this.#frame;
+    encodeFrame(slot, this.#opts.level(), frame);
     try {
-      this.source.captureFrame(this.#frame);
+      this.source.captureFrame(frame);
       this.framesPublished++;
     } catch {
       this.stop();

@@ -104,7 +104,13 @@ class EmulatedAvatarWorker implements AvatarWorker {
 
   async start(): Promise<void> {
     const room = this.#room;
-    const failure = await joinRoom(room, this.#o.url, this.#o.token);
+    const failure = await joinRoom(
+      room,
+      this.#o.url,
+      this.#o.token,
+      false,
+      this.#o.video?.dynacast === true,
+    );
     if (failure) {
       if (failure.kind === 'token_rejected') this.#emit({ type: 'token_rejected' });
       else this.#emit({ type: 'join_failed', detail: failure.detail });
