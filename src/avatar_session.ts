@@ -8,6 +8,7 @@ import { closedError, RunwayAvatarError } from './errors.js';
 import type { AvatarSessionEvents, EmitEvent } from './events.js';
 import { resolveLiveKitCredentials, type StartOptions } from './livekit/credentials.js';
 import { resolveAgentPlacement } from './livekit/identity.js';
+import { assertUpstreamStatics } from './livekit/upstream_internals.js';
 import { log, PII } from './log.js';
 import { type AvatarSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { AvatarOwner, type OwnerState, type RoomAudioSink } from './session/owner.js';
@@ -42,6 +43,8 @@ export class AvatarSession extends voice.AvatarSession {
   constructor(options: AvatarSessionOptions = {}) {
     // Validated before the base class (whose logger needs `initializeLogger()`) is even built.
     const resolved = resolveOptions(options);
+    // An @livekit/agents release without the internals this package relies on fails here, before any request.
+    assertUpstreamStatics();
     const client = new RunwayClient({
       apiKey: resolved.apiKey,
       baseUrl: resolved.apiUrl,

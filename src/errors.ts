@@ -158,7 +158,9 @@ export class RunwayOptionError extends TypeError {
  * The avatar session could not be brought up or was used wrongly. `code` is one of `ALREADY_STARTED`
  * (start() called while a start is running or done), `CLOSED` (closed while starting, or start() after
  * close), `UNSUPPORTED_SHAPE` ({@link RunwayUnsupportedShapeError}), `ROOM_CONNECT_FAILED` (a room the
- * hosted bridge joins refused the connect; `cause` holds the error), `READY_TIMEOUT`, `READY_EXPIRED`,
+ * hosted bridge joins refused the connect; `cause` holds the error), `AVATAR_JOIN_TIMEOUT` (a replacement
+ * avatar did not show video in time), `UNSUPPORTED_AGENTS_VERSION` (the installed @livekit/agents lacks
+ * internals this package relies on), `READY_TIMEOUT`, `READY_EXPIRED`,
  * `SESSION_FAILED` (with `failureCode`, e.g. `TALKING_AVATAR.NO_PARTICIPANT` or `SESSION.EXPIRED`) and
  * `SESSION_ENDED` (COMPLETED or CANCELLED before READY). A failed consume is a `RunwayAPIError`.
  * @public

@@ -16,6 +16,7 @@ import {
   type TrackKind,
 } from '@livekit/rtc-node';
 import { log } from '../log.js';
+import { assertUpstreamInstance, assertUpstreamStatics } from './upstream_internals.js';
 
 const RPC_CLEAR_BUFFER = 'lk.clear_buffer';
 const RPC_PLAYBACK_FINISHED = 'lk.playback_finished';
@@ -111,6 +112,7 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
   readonly #upstreamListeners: ((...args: unknown[]) => void)[];
 
   constructor(opts: RunwayAudioOutputOptions) {
+    assertUpstreamStatics();
     // Keep upstream from registering its process-wide handler: this class registers one per room.
     voice.DataStreamAudioOutput._playbackFinishedRpcRegistered = true;
     const before = new Set(opts.room.listeners(RoomEvent.ConnectionStateChanged));
@@ -120,6 +122,7 @@ export class RunwayAudioOutput extends voice.DataStreamAudioOutput {
       sampleRate: opts.sampleRate,
       waitRemoteTrack: opts.waitRemoteTrack,
     });
+    assertUpstreamInstance(this);
     this.#upstreamListeners = opts.room
       .listeners(RoomEvent.ConnectionStateChanged)
       .filter((l) => !before.has(l)) as ((...args: unknown[]) => void)[];

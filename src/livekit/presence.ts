@@ -1,6 +1,7 @@
 // Tracks the avatar participant of one Runway session in a room: when its worker has joined and published
 // video, and when that same participant (not a replacement under the same identity) leaves.
 import { type RemoteParticipant, type Room, RoomEvent, TrackKind } from '@livekit/rtc-node';
+import { RunwayAvatarError } from '../errors.js';
 
 function hasVideo(p: RemoteParticipant): boolean {
   for (const pub of p.trackPublications.values())
@@ -73,12 +74,21 @@ export class AvatarPresence {
         else resolve();
       };
       const onShown = () => done();
-      const onAbort = () => done(new Error('aborted while waiting for the avatar'));
+      const onAbort = () =>
+        done(
+          signal?.reason ?? new RunwayAvatarError('CLOSED', 'aborted while waiting for the avatar'),
+        );
       const timer =
         timeoutMs === null
           ? undefined
           : setTimeout(
-              () => done(new Error(`the avatar did not join with video within ${timeoutMs} ms`)),
+              () =>
+                done(
+                  new RunwayAvatarError(
+                    'AVATAR_JOIN_TIMEOUT',
+                    `the avatar did not join with video within ${timeoutMs} ms`,
+                  ),
+                ),
               timeoutMs,
             );
       this.#shownWaiters.add(onShown);

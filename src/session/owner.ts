@@ -138,6 +138,9 @@ export class AvatarOwner {
       await this.#track(this.#startAvatar(run));
     } catch (error) {
       if (this.#closing) throw this.#abort.signal.reason;
+      // A strategy ends what it created before it throws (the contract); whatever it could not is ended
+      // here, so a start that may be retried leaves nothing alive behind.
+      await this.deps.sessions.sweep(this.deps.options.connOptions.timeoutMs);
       this.#setState('idle');
       throw error;
     }

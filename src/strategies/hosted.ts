@@ -2,6 +2,7 @@
 // agent's room. Runway's character leads the conversation with its own voice; the agent's TTS is muted.
 import { voice } from '@livekit/agents';
 import { endSession } from '../ending/end_session.js';
+import { RunwayAvatarError } from '../errors.js';
 import { isTranscription } from '../events.js';
 import { mintAvatarToken } from '../livekit/token.js';
 import { log } from '../log.js';
@@ -171,7 +172,13 @@ class HostedAvatar implements ActiveAvatar {
 function waitShown(feed: RunwayFeed, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => finish(new Error('the replacement avatar did not show video in time')),
+      () =>
+        finish(
+          new RunwayAvatarError(
+            'AVATAR_JOIN_TIMEOUT',
+            'the replacement avatar did not show video in time',
+          ),
+        ),
       ms,
     );
     const onAbort = () => finish(signal.reason);

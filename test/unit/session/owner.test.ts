@@ -230,6 +230,20 @@ describe('AvatarOwner: start', () => {
     expect([...world.ended]).toEqual([['s1', 'end_call']]);
   });
 
+  it('a failed start ends whatever a faulty strategy left alive before the owner goes idle', async () => {
+    const { world, owner, run: r } = setup();
+    const leaky: OwnerRun = {
+      ...r,
+      startAvatar: async () => {
+        world.ledger.opened('leaked');
+        throw new Error('strategy failed after its create');
+      },
+    };
+    await expect(run(owner.start(leaky))).rejects.toThrow('after its create');
+    expect(owner.state).toBe('idle');
+    expect([...world.ended]).toEqual([['leaked', 'delete']]);
+  });
+
   it('a second start while one runs or after it succeeded is refused', async () => {
     const { owner, run: r } = setup();
     const first = owner.start(r);
