@@ -3,6 +3,7 @@ import { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import { RunwayClient } from './api/client.js';
 import { RunwayAvatarError, RunwayOptionError } from './errors.js';
+import { learningFor } from './learning/cache.js';
 import { AvatarSupervisor } from './lifecycle/supervisor.js';
 import { resolveLiveKitCredentials, type StartOptions } from './livekit/credentials.js';
 import { resolveAgentPlacement } from './livekit/identity.js';
@@ -155,6 +156,7 @@ export class AvatarSession extends voice.AvatarSession {
         agentIdentity: placement.agentIdentity,
         livekit: () => resolveLiveKitCredentials(options),
         emit,
+        learning: learningFor(this.#options.stateDir),
       };
       this.#logger.debug(
         { strategy: this.#options.strategy, [PII.agentIdentity]: placement.agentIdentity },

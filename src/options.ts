@@ -2,6 +2,7 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS } from '@livekit/agents';
 import { type AvatarSpec, PRESET_IDS, type PresetId } from './api/types.js';
 import { RunwayOptionError } from './errors.js';
+import { resolveStateDir } from './learning/store.js';
 
 /** How the avatar reaches the agent's room. @public */
 export type StrategyOption = 'auto' | 'integration' | 'livekit' | 'hosted';
@@ -87,6 +88,12 @@ export interface AvatarSessionOptions {
    * let the agent speak without an avatar instead of throwing from `start()`, with a warning. Default false.
    */
   fallbackToAudioOnly?: boolean;
+  /**
+   * Directory where what the plugin learns about the API (detection verdict, READY timings) is shared by
+   * every job process of the machine; `false` keeps it in this process only. Default:
+   * `RUNWAY_AGENTS_STATE_DIR` (`off` turns it off), else the user's cache directory.
+   */
+  stateDir?: string | false;
 }
 
 /** What {@link AvatarSessionOptions.onAvatarLost} can do. @public */
@@ -113,6 +120,8 @@ export interface ResolvedOptions {
   readonly onAvatarLost: AvatarLostPolicy;
   readonly respawnAttempts: number;
   readonly fallbackToAudioOnly: boolean;
+  /** Directory of the learning store; undefined: memory only. */
+  readonly stateDir: string | undefined;
 }
 
 /** Describes a received value for an error message without echoing long or secret strings. */
@@ -294,6 +303,13 @@ export function resolveOptions(
     opts.avatarParticipantIdentity,
     DEFAULT_AVATAR_IDENTITY,
   );
+  if (
+    opts.stateDir !== undefined &&
+    opts.stateDir !== false &&
+    (typeof opts.stateDir !== 'string' || opts.stateDir.trim() === '')
+  ) {
+    fail('stateDir', opts.stateDir, 'a directory path, or false to keep learning in memory only');
+  }
   return Object.freeze({
     avatar,
     maxDuration,
@@ -313,5 +329,6 @@ export function resolveOptions(
     onAvatarLost,
     respawnAttempts,
     fallbackToAudioOnly: flag('fallbackToAudioOnly', opts.fallbackToAudioOnly, false),
+    stateDir: resolveStateDir(opts.stateDir, env),
   });
 }

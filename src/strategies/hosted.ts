@@ -72,6 +72,7 @@ export class HostedStrategy implements Strategy {
         createdAtMs,
         timeoutMs: READY_TIMEOUT_MS,
         signal: ctx.signal,
+        ...(ctx.learning ? { history: ctx.learning } : {}),
       });
       const credentials = await client.consumeSession(id, ready.sessionKey, { signal: ctx.signal });
       feed = new RunwayFeed(id, credentials);

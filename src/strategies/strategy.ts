@@ -2,6 +2,7 @@
 import type { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
+import type { Learning } from '../learning/cache.js';
 import type { LiveKitCredentials } from '../livekit/credentials.js';
 import type { ResolvedOptions } from '../options.js';
 import type { MediaBridge } from './bridge.js';
@@ -22,6 +23,8 @@ export interface StrategyContext {
   /** Emits an event on the AvatarSession (for relayed Runway data messages). */
   emit: (event: string, payload: unknown) => void;
   signal?: AbortSignal;
+  /** Where detection verdicts and READY timings are learnt (default: the environment's store). */
+  learning?: Learning;
 }
 
 /** A started avatar: the Runway session, the audio sink for the agent, and how to end it. */

@@ -1,13 +1,13 @@
 // The READY poll schedule: dense inside the expected window, within the request budget, learning from history.
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Learning } from '../../../src/learning/cache.js';
 import {
   DENSE_INTERVAL_MS,
-  expectedWindow,
   MAX_INTERVAL_MS,
   MAX_RATE_PER_S,
   nextPollDelay,
-  recordProvisioning,
-  resetProvisioningHistory,
+  recordProvisioning as recordIn,
+  expectedWindow as windowIn,
 } from '../../../src/strategies/poll.js';
 
 /** Simulates the schedule for a session that becomes READY at `readyAt`: polls made and detection delay. */
@@ -21,7 +21,14 @@ function simulate(readyAt: number, window: [number, number]) {
   }
 }
 
-afterEach(() => resetProvisioningHistory());
+// A fresh, memory-only history per test.
+let history: Learning;
+beforeEach(() => {
+  history = new Learning();
+});
+const expectedWindow = (baseUrl: string) => windowIn(baseUrl, history);
+const recordProvisioning = (baseUrl: string, lo: number | undefined, hi: number) =>
+  recordIn(baseUrl, lo, hi, history);
 
 describe('nextPollDelay', () => {
   it('waits for the window, then polls densely, then backs off', () => {
