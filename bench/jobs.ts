@@ -46,6 +46,8 @@ interface JobSample {
   /** ms, dispatch → first frame (or → session started, for the baseline). */
   totalMs?: number;
   livekitMs?: number;
+  /** Of livekitMs: dispatch → the job's entry function runs (agents-js starts the job process). */
+  launchMs?: number;
   pluginMs?: number;
   runwayMs?: number;
   cpuPercent?: number;
@@ -173,6 +175,7 @@ async function round(kind: Kind, n: number, progress: (m: string) => void): Prom
         sample.runwayMs = Math.min(runwayMs, startMs);
         sample.pluginMs = startMs - sample.runwayMs;
         sample.livekitMs = sample.totalMs - startMs;
+        sample.launchMs = job.entryAt - user.createdAtMs;
       }
       samples.push(sample);
     }
@@ -222,6 +225,11 @@ function rowsFor(samples: JobSample[], kind: Kind, n: number, base: JobSample[])
       '  of which LiveKit (job launch, connect, media)',
       'ms',
       pick((x) => x.livekitMs),
+    );
+    add(
+      '    of which job process launch (agents-js)',
+      'ms',
+      pick((x) => x.launchMs),
     );
   }
   const baseCpu = summarize(base.map((x) => x.cpuPercent ?? Number.NaN).filter(Number.isFinite));

@@ -41,7 +41,6 @@ export default defineAgent({
     await session.start({
       agent: new voice.Agent({ instructions: 'bench' }),
       room: ctx.room,
-      inputOptions: { audioEnabled: false },
     });
     session.generateReply({ instructions: GREETING_INSTRUCTIONS });
     const line = {
