@@ -273,6 +273,16 @@ export const jobs: Bench = {
       ['byo', counts],
       ['hosted', counts.filter((n) => n <= 4)],
     ];
+    // BENCH_JOBS_PLAN=hosted:1,4;byo:8 runs only those rounds (re-measuring part of the plan).
+    const only = process.env['BENCH_JOBS_PLAN'];
+    if (only) {
+      plan.length = 0;
+      for (const part of only.split(';')) {
+        const [kind, ns] = part.split(':') as [Kind, string];
+        if (!(kind in KINDS)) throw new Error(`BENCH_JOBS_PLAN: unknown kind ${kind}`);
+        plan.push([kind, ns.split(',').map(Number)]);
+      }
+    }
     const samples: JobSample[] = [];
     for (const [kind, ns] of plan) {
       for (const n of ns) samples.push(...(await round(kind, n, opts.progress)));

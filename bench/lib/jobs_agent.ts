@@ -33,6 +33,10 @@ export default defineAgent({
       const avatar = new AvatarSession({
         presetId: 'cat-character',
         strategy: (process.env.RUNWAY_STRATEGY ?? 'auto') as StrategyOption,
+        // The hosted character's opening line (it is what the user hears first).
+        ...(process.env.RUNWAY_START_SCRIPT
+          ? { startScript: process.env.RUNWAY_START_SCRIPT }
+          : {}),
       });
       await avatar.start(session, ctx.room);
       avatarStartedAt = Date.now();
@@ -63,6 +67,8 @@ if (process.argv[2] === 'dev') {
       agent: fileURLToPath(import.meta.url),
       loadFunc: async (worker) => Math.min(1, worker.activeJobs.length / maxJobs),
       loadThreshold: 1,
+      // Several job processes loading at once on 2 cores take longer than agents-js's default 10 s.
+      initializeProcessTimeout: 60_000,
     }),
   );
 }
