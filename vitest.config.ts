@@ -17,14 +17,14 @@ export default defineConfig({
           name: 'fast',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/emulator/**'],
-          setupFiles: ['./test/setup/logger.ts'],
+          setupFiles: ['./test/setup/logger.ts', './test/setup/state_dir.ts'],
           testTimeout: 15_000,
         },
       },
       {
         test: {
           name: 'e2e',
-          setupFiles: ['./test/setup/logger.ts'],
+          setupFiles: ['./test/setup/logger.ts', './test/setup/state_dir.ts'],
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['./test/setup/livekit_server.ts'],
           testTimeout: 90_000,

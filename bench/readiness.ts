@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunwayClient } from '../src/api/client.js';
 import type { CreateSessionBody, RealtimeSession } from '../src/api/types.js';
+import { Learning } from '../src/learning/cache.js';
 import { baseBody } from '../src/strategies/body.js';
 import { READY_TIMEOUT_MS } from '../src/strategies/hosted.js';
 import {
@@ -11,7 +12,6 @@ import {
   MAX_RATE_PER_S,
   nextPollDelay,
   pollUntilReady,
-  resetProvisioningHistory,
 } from '../src/strategies/poll.js';
 import { type EmulatorMix, startEmulatorMix } from './lib/emulator_mix.js';
 import { pluginClient, pluginOptions, RequestCounter } from './lib/runway.js';
@@ -80,6 +80,8 @@ interface Env {
   counter: RequestCounter;
   /** READY answers the adaptive poller has seen (it records provisioning times on each). */
   adaptiveReady: number;
+  /** This scenario's own provisioning history (in memory: one process, as the bench measures). */
+  history: Learning;
 }
 
 /** The baseline: sleep 1 s after the create, GET, repeat (Runway's client library loop). */
@@ -113,8 +115,13 @@ async function measure(env: Env, poller: Poller, learning = false): Promise<Read
   let window: [number, number] | undefined;
   if (poller === 'adaptive') {
     phase = learning ? 'learning' : env.adaptiveReady === 0 ? 'first' : 'steady';
-    window = expectedWindow(env.client.baseUrl); // what pollUntilReady reads in this same tick
-    await pollUntilReady(env.client, id, { createdAtMs, timeoutMs: READY_TIMEOUT_MS, onPoll });
+    window = expectedWindow(env.client.baseUrl, env.history); // what pollUntilReady reads next
+    await pollUntilReady(env.client, id, {
+      createdAtMs,
+      timeoutMs: READY_TIMEOUT_MS,
+      onPoll,
+      history: env.history,
+    });
   } else {
     await pollEverySecond(env.client, id, createdAtMs, onPoll);
   }
@@ -169,6 +176,7 @@ async function runScenario(scenario: Scenario, n: number, learn: number): Promis
       body: baseBody(options),
       counter,
       adaptiveReady: 0,
+      history: new Learning(),
     };
     // 1. First sessions: all start before any is READY, so none has provisioning history.
     const samples = await interleaved(env, n, COLD_STAGGER_MS * 2);
@@ -349,10 +357,8 @@ export const readiness: Bench = {
     opts.progress(
       `readiness: ${SCENARIOS.length} provisioning scenarios side by side, ${n} sessions per poller and phase`,
     );
-    // Each scenario has its own base URL, hence its own provisioning history: they run side by side.
-    resetProvisioningHistory();
+    // Each scenario has its own provisioning history: they run side by side.
     const outcomes = await Promise.all(SCENARIOS.map((s) => runScenario(s, n, learn)));
-    resetProvisioningHistory();
     return {
       parameters: {
         scenarios: SCENARIOS.map((s) => ({ label: s.label, provisioningMs: s.provisioningMs })),

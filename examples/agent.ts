@@ -10,6 +10,9 @@
 //   AGENT_STT, AGENT_LLM, AGENT_TTS     LiveKit Inference model strings (defaults below)
 //   AGENT_OFFLINE=1                     offline stand-ins instead of STT/LLM/TTS (scripted demo)
 //   AGENT_OFFLINE_VOICE                 formant (default, speech-like) | tone (test tones)
+//   AGENT_MAX_JOBS                      report the worker's load as running jobs / N instead of the
+//                                       machine's CPU, so LiveKit sends it at most N jobs (README: Capacity)
+//   RUNWAY_AGENTS_STATE_DIR             where job processes share what the plugin learnt (off: memory only)
 
 import { fileURLToPath } from 'node:url';
 import {
@@ -17,11 +20,18 @@ import {
   defineAgent,
   initializeLogger,
   type JobContext,
+  type JobProcess,
+  log,
   ServerOptions,
   voice,
 } from '@livekit/agents';
 // In your own project: import { AvatarSession, ... } from 'livekit-agents-runway';
-import { AvatarSession, type AvatarSessionOptions, RunwayOptionError } from '../src/index.js';
+import {
+  AvatarSession,
+  type AvatarSessionOptions,
+  prewarmStrategy,
+  RunwayOptionError,
+} from '../src/index.js';
 import {
   EnergySTT,
   GREETING_INSTRUCTIONS,
@@ -47,6 +57,8 @@ class ConfigError extends Error {}
 
 interface AgentConfig {
   avatar: AvatarSessionOptions;
+  /** AGENT_MAX_JOBS, if set. */
+  maxJobs: number | undefined;
   offline: false | 'formant' | 'tone';
   models: { stt: string; llm: string; tts: string };
 }
@@ -108,7 +120,15 @@ function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     }
     return value;
   };
+  const maxJobsText = get('AGENT_MAX_JOBS');
+  const maxJobs = maxJobsText === undefined ? undefined : Number(maxJobsText);
+  if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1 && maxJobs <= 1000)) {
+    throw new ConfigError(
+      `AGENT_MAX_JOBS must be a whole number of jobs from 1 to 1000 (received ${JSON.stringify(maxJobsText)})`,
+    );
+  }
   return {
+    maxJobs,
     avatar: {
       ...(avatarId ? { avatarId } : { presetId: presetId ?? DEFAULT_PRESET }),
       personality: get('RUNWAY_PERSONALITY'),
@@ -147,6 +167,23 @@ function createSession(config: AgentConfig): voice.AgentSession {
 }
 
 export default defineAgent({
+  // agents-js runs prewarm in every job process before it hands the process a job: ahead of time in
+  // production (`start`: idle processes wait for jobs, prewarmed one after another), at dispatch in dev
+  // mode (no idle processes). Detection is learnt once per machine and shared by every job process
+  // through the plugin's state directory; prewarm reads it, and re-detects there (not in a call) only
+  // once the verdict has expired on an API that refused the richest shape. Short timeouts: a prewarm
+  // has 10 s (`initializeProcessTimeout`), and a failed probe only leaves detection to the first session.
+  prewarm: async (_proc: JobProcess) => {
+    // RUNWAYML_API_SECRET / RUNWAYML_BASE_URL as for the AvatarSession.
+    const verdict = await prewarmStrategy({
+      strategy: readConfig().avatar.strategy,
+      connOptions: { timeoutMs: 3000, maxRetry: 1 },
+    });
+    log().debug(
+      { strategy: verdict ?? 'detected by the first session' },
+      'Runway avatar prewarmed',
+    );
+  },
   entry: async (ctx: JobContext) => {
     const config = readConfig();
     const session = createSession(config);
@@ -210,5 +247,22 @@ function checkSettingsOrExit(argv: readonly string[]): void {
   }
 }
 
+/**
+ * The worker's options. By default agents-js reports the machine's CPU use as the worker's load, and
+ * livekit-server sends no job to a worker whose load has reached 1, whatever `loadThreshold` says. With
+ * AGENT_MAX_JOBS the load is this worker's own running jobs / N: a capacity measured per strategy
+ * (README: Capacity) rather than a CPU reading that other processes on the machine also move.
+ */
+function serverOptions(): ServerOptions {
+  const agent = fileURLToPath(import.meta.url);
+  const maxJobs = Number(process.env.AGENT_MAX_JOBS) || undefined;
+  if (!maxJobs) return new ServerOptions({ agent });
+  return new ServerOptions({
+    agent,
+    loadFunc: async (worker) => Math.min(1, worker.activeJobs.length / maxJobs),
+    loadThreshold: 1,
+  });
+}
+
 checkSettingsOrExit(process.argv);
-cli.runApp(new ServerOptions({ agent: fileURLToPath(import.meta.url) }));
+cli.runApp(serverOptions());

@@ -6,6 +6,7 @@ import { RunwayClient } from './api/client.js';
 import { SessionLedger } from './ending/ledger.js';
 import { closedError, RunwayAvatarError } from './errors.js';
 import type { AvatarSessionEvents, EmitEvent } from './events.js';
+import { type Learning, learningFor } from './learning/cache.js';
 import { resolveLiveKitCredentials, type StartOptions } from './livekit/credentials.js';
 import { resolveAgentPlacement } from './livekit/identity.js';
 import { assertUpstreamStatics } from './livekit/upstream_internals.js';
@@ -35,6 +36,8 @@ export class AvatarSession extends voice.AvatarSession {
   readonly #strategies = createStrategies();
   readonly #ledger: SessionLedger;
   readonly #owner: AvatarOwner;
+  /** Detection verdicts and READY timings, shared by every job process of the machine. */
+  readonly #learning: Learning;
   #agentSession: voice.AgentSession | undefined;
   #room: Room | undefined;
   #logger = log();
@@ -54,6 +57,7 @@ export class AvatarSession extends voice.AvatarSession {
     this.#options = resolved;
     this.#client = client;
     this.#ledger = new SessionLedger(client);
+    this.#learning = learningFor(resolved.stateDir);
     this.#owner = new AvatarOwner({
       client,
       options: resolved,
@@ -145,6 +149,7 @@ export class AvatarSession extends voice.AvatarSession {
         emit: this.#emit,
         signal,
         sessions: this.#ledger,
+        learning: this.#learning,
       });
       this.#logger.debug(
         { strategy: this.#options.strategy, [PII.agentIdentity]: placement.agentIdentity },

@@ -21,6 +21,7 @@ import {
 import { rememberSecret } from './api/redact.js';
 import { MAX_TIMER_MS } from './api/time.js';
 import { type AvatarSpec, PRESET_IDS, type PresetId } from './api/types.js';
+import { resolveStateDir } from './learning/store.js';
 import { log } from './log.js';
 import { STRATEGY_OPTIONS, type StrategyName } from './strategies/registry.js';
 
@@ -120,6 +121,12 @@ export interface AvatarSessionOptions {
    * let the agent speak without an avatar instead of throwing from `start()`, with a warning. Default false.
    */
   fallbackToAudioOnly?: boolean;
+  /**
+   * Directory where what the plugin learns about the API (detection verdict, READY timings) is shared by
+   * every job process of the machine; `false` keeps it in this process only. Default:
+   * `RUNWAY_AGENTS_STATE_DIR` (`off` turns it off), else the user's cache directory.
+   */
+  stateDir?: string | false;
 }
 
 /** What {@link AvatarSessionOptions.onAvatarLost} can do. @public */
@@ -146,6 +153,8 @@ export interface ResolvedOptions {
   readonly onAvatarLost: AvatarLostPolicy;
   readonly respawnAttempts: number;
   readonly fallbackToAudioOnly: boolean;
+  /** Directory of the learning store; undefined: memory only. */
+  readonly stateDir: string | undefined;
   /** Values passed through with a caveat (an unknown preset id); logged as warnings when resolved. */
   readonly warnings: readonly string[];
   /** Values derived from others (renewLeadMs lowered to half the cap); logged at info when resolved. */
@@ -260,6 +269,11 @@ const shape = {
     .optional(),
   respawnAttempts: intIn(0, 20, '').optional(),
   fallbackToAudioOnly: flag.optional(),
+  stateDir: z
+    .union([z.literal(false), z.string().refine((v) => v.trim() !== '')], {
+      error: 'a directory path, or false to keep learning in memory only',
+    })
+    .optional(),
 };
 
 /** The known option names (for "Did you mean" on an unknown one). */
@@ -440,6 +454,7 @@ export function resolveOptions(
     onAvatarLost: o.onAvatarLost ?? 'respawn',
     respawnAttempts: o.respawnAttempts ?? 3,
     fallbackToAudioOnly: o.fallbackToAudioOnly ?? false,
+    stateDir: resolveStateDir(o.stateDir, env),
     warnings: Object.freeze(warnings),
     notes: Object.freeze(notes),
   });

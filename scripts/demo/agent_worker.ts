@@ -16,6 +16,12 @@ export interface AgentWorkerOptions {
   startScript: string;
   /** Called for log lines the demo reports as steps (worker registered, job received, ...). */
   onMilestone: (what: AgentMilestone, atMs: number) => void;
+  /** More environment for the worker (e.g. `RUNWAY_AGENTS_STATE_DIR`); set after the settings above. */
+  extraEnv?: Record<string, string>;
+  /** The agent file to run instead of examples/agent.ts (benchmarks). */
+  agentFile?: string;
+  /** Called with every line of the worker's output (secrets redacted). */
+  onLine?: (line: string) => void;
 }
 
 /** Moments in the worker's log the demo shows as progress. */
@@ -82,11 +88,12 @@ export async function startAgentWorker(opts: AgentWorkerOptions): Promise<AgentW
     AGENT_OFFLINE: '1',
     AGENT_OFFLINE_VOICE: opts.voice,
     NO_COLOR: '1',
+    ...opts.extraEnv,
   });
   const nodeArgs = [
     '--import',
     'tsx',
-    join(opts.repoRoot, 'examples', 'agent.ts'),
+    opts.agentFile ?? join(opts.repoRoot, 'examples', 'agent.ts'),
     'dev',
     '--log-level',
     process.env['DEMO_AGENT_LOG_LEVEL'] || 'info',
@@ -115,6 +122,7 @@ export async function startAgentWorker(opts: AgentWorkerOptions): Promise<AgentW
     for (const raw of lines) {
       const line = redact(raw);
       log.write(`${line}\n`);
+      opts.onLine?.(line);
       tail.push(line);
       if (tail.length > 200) tail.shift();
       for (const [what, re] of MILESTONES) {

@@ -1,6 +1,8 @@
 // 'auto': try the richest API shape first, fall through only on the typed errors the strategies raise for
-// a refused shape or an unreachable LiveKit URL, and remember the verdict per API base URL.
+// a refused shape or an unreachable LiveKit URL, and remember the verdict per API base URL. The verdict
+// lives in the learning store (src/learning), shared by every job process of the machine.
 import { RunwayUnreachableLiveKitError, RunwayUnsupportedShapeError } from '../errors.js';
+import { defaultLearning, forgetAllVerdicts, type Learning } from '../learning/cache.js';
 import { log } from '../log.js';
 import {
   BYO_STRATEGIES,
@@ -16,37 +18,44 @@ export { isShapeRefusal } from './shape.js';
 /** How long a detection verdict is trusted before the richer shapes are tried again. */
 export const VERDICT_TTL_MS = 60 * 60 * 1000;
 
-interface Verdict {
-  strategy: StrategyName;
-  reason: string;
-  expiresAt: number;
-}
-
-const verdicts = new Map<string, Verdict>();
-
 /** The cached verdict for an API base URL, if still fresh. */
-export function cachedVerdict(baseUrl: string, now = Date.now()): StrategyName | undefined {
-  const v = verdicts.get(baseUrl);
-  if (v && v.expiresAt > now) return v.strategy;
-  if (v) verdicts.delete(baseUrl);
-  return undefined;
+export function cachedVerdict(
+  baseUrl: string,
+  now = Date.now(),
+  learning: Learning = defaultLearning(),
+): StrategyName | undefined {
+  return learning.verdict(baseUrl, now)?.strategy;
 }
 
 /** Records that `strategy` works for `baseUrl`; a richer shape than the cached one upgrades it. */
-export function recordSuccess(baseUrl: string, strategy: StrategyName, reason: string): void {
-  const current = cachedVerdict(baseUrl);
+export function recordSuccess(
+  baseUrl: string,
+  strategy: StrategyName,
+  reason: string,
+  learning: Learning = defaultLearning(),
+): void {
+  const current = cachedVerdict(baseUrl, Date.now(), learning);
   const rank = (s: StrategyName) => DETECTION_ORDER.indexOf(s);
   if (current !== undefined && rank(current) <= rank(strategy)) return;
-  verdicts.set(baseUrl, { strategy, reason, expiresAt: Date.now() + VERDICT_TTL_MS });
+  const now = Date.now();
+  learning.setVerdict(baseUrl, {
+    strategy,
+    reason,
+    recordedAt: now,
+    expiresAt: now + VERDICT_TTL_MS,
+  });
   log().info(
     { strategy, reason, upgraded: current !== undefined },
     'Runway avatar strategy selected',
   );
 }
 
-/** Forgets every cached verdict (tests, or after a Runway API change). @public */
+/**
+ * Forgets every cached verdict, in this process and in the on-disk store it uses (tests, or after a
+ * Runway API change). @public
+ */
 export function resetStrategyCache(): void {
-  verdicts.clear();
+  forgetAllVerdicts();
 }
 
 /**
@@ -59,7 +68,9 @@ export async function startAuto(
   strategies: Readonly<Record<StrategyName, Strategy>>,
 ): Promise<ActiveAvatar> {
   const baseUrl = ctx.client.baseUrl;
-  const cached = cachedVerdict(baseUrl);
+  const learning = ctx.learning ?? defaultLearning();
+  await learning.refresh(baseUrl); // what other job processes learnt
+  const cached = cachedVerdict(baseUrl, Date.now(), learning);
   const order = DETECTION_ORDER.slice(cached ? DETECTION_ORDER.indexOf(cached) : 0);
   const reasons: string[] = [];
   let i = 0;
@@ -78,6 +89,7 @@ export async function startAuto(
           baseUrl,
           name,
           reasons.join('; ') || (cached ? 'cached verdict' : 'accepted'),
+          learning,
         );
       }
       return active;

@@ -87,6 +87,7 @@ async function openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<Runw
       createdAtMs,
       timeoutMs: READY_TIMEOUT_MS,
       signal,
+      ...(ctx.learning ? { history: ctx.learning } : {}),
     });
     const credentials = await client.consumeSession(id, ready.sessionKey, { signal });
     feed = new RunwayFeed(id, credentials);

@@ -9,6 +9,7 @@ import {
   RunwayConnectionError,
   RunwayTimeoutError,
 } from '../errors.js';
+import { defaultLearning } from '../learning/cache.js';
 
 /** Poll interval inside the window where READY is expected, ms. */
 export const DENSE_INTERVAL_MS = 100;
@@ -20,12 +21,18 @@ export const MAX_RATE_PER_S = 2;
 /**
  * Provisioning times (create → READY) seen per API base URL, newest last, as bounds: READY came after
  * the last NOT_READY poll (`lo`) and before the poll that saw it (`hi`). Seeds the expected window.
- * Recording the noticed time alone would drift the window later by each detection delay.
+ * Recording the noticed time alone would drift the window later by each detection delay. Kept in the
+ * learning store (src/learning), shared by every job process of the machine.
  */
-const history = new Map<string, { lo: number | undefined; hi: number }[]>();
+export interface ProvisioningHistory {
+  /** Bounds seen for `baseUrl`, oldest first (the store keeps the newest few). */
+  provisioning(baseUrl: string): readonly { lo: number | undefined; hi: number }[];
+  recordProvisioning(baseUrl: string, loMs: number | undefined, hiMs: number): void;
+  /** Brings in what other processes learnt (bounded wait, never throws). */
+  refresh(baseUrl: string): Promise<void>;
+}
 /** Margin around the provisioning times seen, ms. */
 const WINDOW_SLACK_MS = 50;
-const HISTORY_SIZE = 8;
 /** How much earlier than its first poll a session that was READY at that poll moves the window, ms. */
 const UNBOUNDED_STEP_MS = 250;
 /**
@@ -35,8 +42,11 @@ const UNBOUNDED_STEP_MS = 250;
 const PRIOR_WINDOW: [number, number] = [1600, 2100];
 
 /** Window [from, to] (ms since create) where READY is expected for this API. */
-export function expectedWindow(baseUrl: string): [number, number] {
-  const seen = history.get(baseUrl);
+export function expectedWindow(
+  baseUrl: string,
+  history: ProvisioningHistory = defaultLearning(),
+): [number, number] {
+  const seen = history.provisioning(baseUrl);
   if (!seen?.length) return PRIOR_WINDOW;
   const bounded = seen.filter((b): b is { lo: number; hi: number } => b.lo !== undefined);
   // Steady provisioning: every interval contains the same instant, so their intersection is tight.
@@ -61,16 +71,13 @@ export function expectedWindow(baseUrl: string): [number, number] {
  * Remembers that a session became READY between `loMs` (the last NOT_READY poll; undefined when the
  * first poll already saw READY) and `hiMs` after its create.
  */
-export function recordProvisioning(baseUrl: string, loMs: number | undefined, hiMs: number): void {
-  const seen = history.get(baseUrl) ?? [];
-  seen.push({ lo: loMs, hi: hiMs });
-  if (seen.length > HISTORY_SIZE) seen.shift();
-  history.set(baseUrl, seen);
-}
-
-/** Forgets learnt provisioning times (tests). */
-export function resetProvisioningHistory(): void {
-  history.clear();
+export function recordProvisioning(
+  baseUrl: string,
+  loMs: number | undefined,
+  hiMs: number,
+  history: ProvisioningHistory = defaultLearning(),
+): void {
+  history.recordProvisioning(baseUrl, loMs, hiMs);
 }
 
 /**
@@ -100,6 +107,8 @@ export interface PollOptions {
   signal?: AbortSignal;
   /** Called after every poll (benchmarks count requests). */
   onPoll?: (session: RealtimeSession) => void;
+  /** Where provisioning times are learnt (default: the environment's learning store). */
+  history?: ProvisioningHistory;
 }
 
 /** A READY session: the key for consume and when it expires. */
@@ -127,7 +136,9 @@ export async function pollUntilReady(
   sessionId: string,
   opts: PollOptions,
 ): Promise<ReadySession> {
-  const window = expectedWindow(client.baseUrl);
+  const history = opts.history ?? defaultLearning();
+  await history.refresh(client.baseUrl);
+  const window = expectedWindow(client.baseUrl, history);
   const budget = AbortSignal.timeout(Math.max(0, opts.createdAtMs + opts.timeoutMs - Date.now()));
   const signal = opts.signal ? AbortSignal.any([opts.signal, budget]) : budget;
   const timedOut = () =>
@@ -166,7 +177,7 @@ export async function pollUntilReady(
             { sessionId },
           );
         }
-        recordProvisioning(client.baseUrl, lastNotReadyMs, Date.now() - opts.createdAtMs);
+        recordProvisioning(client.baseUrl, lastNotReadyMs, Date.now() - opts.createdAtMs, history);
         return session;
       case 'FAILED':
         throw new RunwayAvatarError(

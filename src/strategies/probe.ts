@@ -4,6 +4,7 @@ import { RunwayClient } from '../api/client.js';
 import type { CreateSessionBody } from '../api/types.js';
 import { cancelSession } from '../ending/end_session.js';
 import { RunwayAPIError } from '../errors.js';
+import { learningFor } from '../learning/cache.js';
 import { type AvatarSessionOptions, resolveOptions } from '../options.js';
 import { recordSuccess } from './detect.js';
 import { BYO_STRATEGIES, type ByoStrategyName, type StrategyName } from './registry.js';
@@ -26,15 +27,17 @@ function probeBody(shape: ByoStrategyName): CreateSessionBody {
 /**
  * Asks the Runway API which strategy `auto` would use, at no cost: one or two create requests with
  * an invalid avatar, so Runway refuses them. A refusal of the key itself (`Unrecognized key: …`) means
- * the shape is unknown; any other 400 means it is accepted. The verdict is cached like `auto`'s, so the
- * first session then pays no detection round trip. Takes the same `apiKey` / `apiUrl` / `connOptions`
+ * the shape is unknown; any other 400 means it is accepted. The verdict is stored like `auto`'s (in the
+ * learning store shared by the machine's job processes), so the next session pays no detection round
+ * trip. Takes the same `apiKey` / `apiUrl` / `connOptions`
  * (and environment fallbacks) as {@link AvatarSession}.
  * @public
  */
 export async function probeStrategy(
-  options: Pick<AvatarSessionOptions, 'apiKey' | 'apiUrl' | 'connOptions'> = {},
+  options: Pick<AvatarSessionOptions, 'apiKey' | 'apiUrl' | 'connOptions' | 'stateDir'> = {},
 ): Promise<StrategyName> {
   const resolved = resolveOptions({ ...options, presetId: 'cat-character' });
+  const learning = learningFor(resolved.stateDir);
   const client = new RunwayClient({
     apiKey: resolved.apiKey,
     baseUrl: resolved.apiUrl,
@@ -49,9 +52,12 @@ export async function probeStrategy(
       if (isShapeRefusal(error, shape)) continue;
       if (!RunwayAPIError.is(error) || error.statusCode !== 400) throw error;
     }
-    recordSuccess(client.baseUrl, shape, 'capability probe');
+    recordSuccess(client.baseUrl, shape, 'capability probe', learning);
+    // On disk before returning: the job process agents-js prewarms next (one at a time) reads it.
+    await learning.flush();
     return shape;
   }
-  recordSuccess(client.baseUrl, 'hosted', 'capability probe');
+  recordSuccess(client.baseUrl, 'hosted', 'capability probe', learning);
+  await learning.flush();
   return 'hosted';
 }

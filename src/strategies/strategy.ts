@@ -6,6 +6,7 @@ import type { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
 import type { SessionLedger } from '../ending/ledger.js';
 import type { EmitEvent } from '../events.js';
+import type { Learning } from '../learning/cache.js';
 import type { LiveKitCredentials } from '../livekit/credentials.js';
 import type { ResolvedOptions } from '../options.js';
 import type { MediaBridge } from './bridge.js';
@@ -33,6 +34,8 @@ export interface StrategyContext {
   signal: AbortSignal;
   /** Every session a strategy creates is entered here as soon as its create returns, and ended through it. */
   sessions: SessionLedger;
+  /** Where detection verdicts and READY timings are learnt (default: the environment's store). */
+  learning?: Learning;
 }
 
 /**

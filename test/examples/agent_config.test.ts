@@ -47,6 +47,7 @@ const cases = {
   noLiveKit: runAgent.bind(null, ['start'], { RUNWAYML_API_SECRET: SECRET }),
   badPreset: runAgent.bind(null, ['dev'], { ...VALID, RUNWAY_PRESET_ID: 'cat-charcter' }),
   valid: runAgent.bind(null, ['connect'], { ...VALID, AGENT_OFFLINE: '1' }),
+  badMaxJobs: runAgent.bind(null, ['dev'], { ...VALID, AGENT_MAX_JOBS: '2.5' }),
 };
 const results = {} as Record<keyof typeof cases, Outcome>;
 
@@ -89,6 +90,12 @@ describe('examples/agent.ts start-up', () => {
     expect(line).toContain('Invalid option presetId');
     expect(line).toContain('Did you mean "cat-character"?');
     expect(line).toContain('RUNWAY_PRESET_ID');
+  });
+
+  it('a bad AGENT_MAX_JOBS is named with what is allowed', () => {
+    expect(errorLine(results.badMaxJobs)).toContain(
+      'AGENT_MAX_JOBS must be a whole number of jobs from 1 to 1000 (received "2.5")',
+    );
   });
 
   it('a valid configuration passes the check (and reaches the CLI)', () => {

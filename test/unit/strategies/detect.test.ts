@@ -1,17 +1,20 @@
 // Auto-detection: falls through only on the typed errors strategies raise (a refused shape, an unreachable
 // LiveKit URL) and caches the verdict per base URL.
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import {
   RunwayAPIError,
   RunwayOptionError,
   RunwayUnreachableLiveKitError,
   RunwayUnsupportedShapeError,
 } from '../../../src/errors.js';
+import { Learning } from '../../../src/learning/cache.js';
 import {
   cachedVerdict,
   isShapeRefusal,
-  recordSuccess,
-  resetStrategyCache,
+  recordSuccess as recordIn,
   startAuto,
 } from '../../../src/strategies/detect.js';
 import { asShapeError } from '../../../src/strategies/shape.js';
@@ -60,12 +63,18 @@ function fakeStrategies(behaviour: Partial<Record<StrategyName, Error>>) {
   };
 }
 
+// A fresh, memory-only learning store per test (no reset functions, no shared state).
+let learning: Learning;
+beforeEach(() => {
+  learning = new Learning();
+});
+const ctx = (baseUrl: string, store = learning) =>
+  ({ client: { baseUrl }, learning: store }) as unknown as StrategyContext;
+const verdictOf = (baseUrl: string, now = Date.now()) => cachedVerdict(baseUrl, now, learning);
+const recordSuccess = (baseUrl: string, strategy: StrategyName, reason: string) =>
+  recordIn(baseUrl, strategy, reason, learning);
 /** What a strategy throws when Runway refuses its shape. */
 const shapeError = (name: StrategyName) => new RunwayUnsupportedShapeError(name, refusal(name));
-
-const ctx = (baseUrl: string) => ({ client: { baseUrl } }) as unknown as StrategyContext;
-
-afterEach(() => resetStrategyCache());
 
 describe('startAuto', () => {
   it('uses integration when accepted', async () => {
@@ -81,7 +90,7 @@ describe('startAuto', () => {
     });
     expect((await startAuto(ctx('u2'), strategies)).strategy).toBe('hosted');
     expect(calls).toEqual(['integration', 'livekit', 'hosted']);
-    expect(cachedVerdict('u2')).toBe('hosted');
+    expect(verdictOf('u2')).toBe('hosted');
     calls.length = 0;
     expect((await startAuto(ctx('u2'), strategies)).strategy).toBe('hosted');
     expect(calls).toEqual(['hosted']);
@@ -90,8 +99,8 @@ describe('startAuto', () => {
   it('caches per base URL', async () => {
     const { strategies } = fakeStrategies({ integration: shapeError('integration') });
     await startAuto(ctx('u3'), strategies);
-    expect(cachedVerdict('u3')).toBe('livekit');
-    expect(cachedVerdict('other')).toBeUndefined();
+    expect(verdictOf('u3')).toBe('livekit');
+    expect(verdictOf('other')).toBeUndefined();
   });
 
   it('surfaces any other error as it is', async () => {
@@ -103,7 +112,7 @@ describe('startAuto', () => {
     const { calls, strategies } = fakeStrategies({ integration: other });
     await expect(startAuto(ctx('u4'), strategies)).rejects.toBe(other);
     expect(calls).toEqual(['integration']);
-    expect(cachedVerdict('u4')).toBeUndefined();
+    expect(verdictOf('u4')).toBeUndefined();
   });
 
   it('falls through on the typed error only, never on an untyped refusal or a message', async () => {
@@ -131,20 +140,46 @@ describe('startAuto', () => {
     const { calls, strategies } = fakeStrategies({ integration: unreachable });
     expect((await startAuto(ctx('u6'), strategies)).strategy).toBe('hosted');
     expect(calls).toEqual(['integration', 'hosted']);
-    expect(cachedVerdict('u6')).toBeUndefined();
+    expect(verdictOf('u6')).toBeUndefined();
   });
 
   it('upgrades a cached verdict when a richer shape succeeds, never downgrades', () => {
     recordSuccess('u7', 'hosted', 'test');
     recordSuccess('u7', 'livekit', 'test');
-    expect(cachedVerdict('u7')).toBe('livekit');
+    expect(verdictOf('u7')).toBe('livekit');
     recordSuccess('u7', 'hosted', 'test');
-    expect(cachedVerdict('u7')).toBe('livekit');
+    expect(verdictOf('u7')).toBe('livekit');
   });
 
   it('expires verdicts', () => {
     recordSuccess('u8', 'hosted', 'test');
-    expect(cachedVerdict('u8', Date.now() + 2 * 60 * 60 * 1000)).toBeUndefined();
+    expect(verdictOf('u8', Date.now() + 2 * 60 * 60 * 1000)).toBeUndefined();
+  });
+
+  it('a verdict learnt by one job process is used by the next one (shared store directory)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'detect-store-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const first = fakeStrategies({
+      integration: shapeError('integration'),
+      livekit: shapeError('livekit'),
+    });
+    const processA = new Learning({ dir });
+    expect((await startAuto(ctx('u9', processA), first.strategies)).strategy).toBe('hosted');
+    await processA.flush(); // a job lasts far longer than this background write
+    const second = fakeStrategies({
+      integration: shapeError('integration'),
+      livekit: shapeError('livekit'),
+    });
+    const processB = new Learning({ dir });
+    expect((await startAuto(ctx('u9', processB), second.strategies)).strategy).toBe('hosted');
+    expect(second.calls).toEqual(['hosted']);
+    // Without the shared directory, a new process pays detection again.
+    const third = fakeStrategies({
+      integration: shapeError('integration'),
+      livekit: shapeError('livekit'),
+    });
+    await startAuto(ctx('u9', new Learning()), third.strategies);
+    expect(third.calls).toEqual(['integration', 'livekit', 'hosted']);
   });
 
   it('recognises refusals precisely', () => {

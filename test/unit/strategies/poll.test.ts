@@ -1,21 +1,21 @@
 // The READY poll schedule: dense inside the expected window, within the request budget, learning from history.
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   RunwayAPIError,
   RunwayAvatarError,
   RunwayConnectionError,
   RunwayTimeoutError,
 } from '../../../src/errors.js';
+import { Learning } from '../../../src/learning/cache.js';
 import {
   DENSE_INTERVAL_MS,
-  expectedWindow,
   isTransientFailure,
   MAX_INTERVAL_MS,
   MAX_RATE_PER_S,
   nextPollDelay,
   pollUntilReady,
-  recordProvisioning,
-  resetProvisioningHistory,
+  recordProvisioning as recordIn,
+  expectedWindow as windowIn,
 } from '../../../src/strategies/poll.js';
 
 /** Simulates the schedule for a session that becomes READY at `readyAt`: polls made and detection delay. */
@@ -29,7 +29,14 @@ function simulate(readyAt: number, window: [number, number]) {
   }
 }
 
-afterEach(() => resetProvisioningHistory());
+// A fresh, memory-only history per test.
+let history: Learning;
+beforeEach(() => {
+  history = new Learning();
+});
+const expectedWindow = (baseUrl: string) => windowIn(baseUrl, history);
+const recordProvisioning = (baseUrl: string, lo: number | undefined, hi: number) =>
+  recordIn(baseUrl, lo, hi, history);
 
 describe('nextPollDelay', () => {
   it('waits for the window, then polls densely, then backs off', () => {
