@@ -88,6 +88,8 @@ export async function startAgentWorker(opts: AgentWorkerOptions): Promise<AgentW
     AGENT_OFFLINE: '1',
     AGENT_OFFLINE_VOICE: opts.voice,
     NO_COLOR: '1',
+    // A run's emulator listens on a new port: learning stays in its job processes unless asked for.
+    RUNWAY_AGENTS_STATE_DIR: 'off',
     ...opts.extraEnv,
   });
   const nodeArgs = [
