@@ -61,9 +61,17 @@ describe('layering', () => {
       ),
     ).toEqual([]);
   });
-  // Layers, bottom up: api → learning → livekit → ending → strategies → session → avatar_session. Each imports only
-  // the layers below it (plus the leaves errors, events, log, options, version).
-  const LAYERS = ['api', 'learning', 'livekit', 'ending', 'strategies', 'session', 'avatar_session'];
+  // Layers, bottom up: api → learning → livekit → ending → strategies → session → avatar_session. Each
+  // imports only the layers below it (plus the leaves errors, events, log, options, version).
+  const LAYERS = [
+    'api',
+    'learning',
+    'livekit',
+    'ending',
+    'strategies',
+    'session',
+    'avatar_session',
+  ];
   const layerOf = (path: string) =>
     LAYERS.findIndex((l) => path === l || path.startsWith(`${l}/`) || path === `${l}.ts`);
   it('every layer imports only the layers below it', () => {
