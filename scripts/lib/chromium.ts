@@ -1,7 +1,6 @@
 // Dev tooling: finds headless Chromium for the browser e2e tests and benches; installs Debian's package if missing.
 import { spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { isExecutable } from './files.js';
 
 /** The Debian package installed when no Chromium is found: the headless build, lighter than `chromium`. */
 export const CHROMIUM_PACKAGE = 'chromium-headless-shell';
@@ -38,15 +37,6 @@ export class ChromiumUnavailableError extends Error {
     this.name = 'ChromiumUnavailableError';
   }
 }
-
-const isExecutable = async (path: string): Promise<boolean> => {
-  try {
-    await access(path, fsConstants.X_OK);
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-};
 
 /** The Chromium to use, or undefined. `CHROMIUM_BIN` that is not executable is an error. */
 export async function findChromium(

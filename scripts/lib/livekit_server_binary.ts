@@ -1,9 +1,10 @@
 // Dev tooling: finds or builds (once, with `go install`, under a lock) the livekit-server binary.
+
 import { spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isExecutable } from './files.js';
 
 /**
  * The livekit-server release built by {@link ensureLiveKitServerBinary}.
@@ -51,15 +52,6 @@ export class LiveKitServerUnavailableError extends Error {
     this.name = 'LiveKitServerUnavailableError';
   }
 }
-
-const isExecutable = async (path: string): Promise<boolean> => {
-  try {
-    await access(path, fsConstants.X_OK);
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-};
 
 /** Absolute path of executable `name` on PATH, if any. */
 export const findOnPath = async (name: string): Promise<string | undefined> => {

@@ -1,10 +1,11 @@
 // No credential leaks: the API key, a sessionKey and LiveKit tokens never appear in an error (message, stack,
 // JSON.stringify, util.inspect, cause) nor in a debug log line of the Runway client.
-import { inspect } from 'node:util';
+
 import { initializeLogger } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunwayClient } from '../../src/api/client.js';
 import { closeAllAgents } from '../../src/api/dispatcher.js';
+import { renderings } from '../support/renderings.js';
 import { startScriptedServer, unusedPort } from '../support/scripted_server.js';
 
 const API_KEY = `key_${'e1'.repeat(64)}`;
@@ -34,19 +35,6 @@ afterAll(async () => {
 function expectNoSecret(text: string, where: string): void {
   for (const secret of SECRETS)
     expect(text.includes(secret), `${where} leaks a secret`).toBe(false);
-}
-
-function everyRendering(err: unknown): string[] {
-  const e = err as Error;
-  return [
-    String(e.message),
-    String(e.stack),
-    String(e),
-    JSON.stringify(e),
-    JSON.stringify(e.cause ?? null),
-    inspect(e, { depth: 10 }),
-    inspect(e, { depth: 10, showHidden: true }),
-  ];
 }
 
 describe('secrets', () => {
@@ -122,7 +110,7 @@ describe('secrets', () => {
 
     expect(errors).toHaveLength(9);
     for (const [i, err] of errors.entries())
-      for (const text of everyRendering(err)) expectNoSecret(text, `error #${i}`);
+      for (const text of renderings(err)) expectNoSecret(text, `error #${i}`);
 
     const log = lines.join('');
     expect(log).toContain('Runway API attempt');

@@ -1,7 +1,6 @@
 // Malformed and hostile answers: each gives a documented error class, says when a billed session may exist,
 // and never lets a secret through (message, String, util.inspect, JSON.stringify, cause, or a log line at
 // the most verbose level), even when the server echoes the credentials it was sent.
-import { inspect } from 'node:util';
 import { initializeLogger } from '@livekit/agents';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunwayClient } from '../../src/api/client.js';
@@ -12,6 +11,7 @@ import {
   RunwayTimeoutError,
   toAvatarError,
 } from '../../src/errors.js';
+import { renderings } from '../support/renderings.js';
 import { type ScriptedServer, type Step, startScriptedServer } from '../support/scripted_server.js';
 
 const API_KEY = `key_${'7c'.repeat(64)}`;
@@ -242,19 +242,6 @@ const CASES: [string, Call, Step, unknown, RegExp, boolean][] = [
     false,
   ],
 ];
-
-function renderings(err: unknown): string[] {
-  const e = err as Error;
-  return [
-    String(e.message),
-    String(e.stack),
-    String(e),
-    JSON.stringify(e),
-    JSON.stringify(e.cause ?? null),
-    inspect(e, { depth: 10 }),
-    inspect(e, { depth: 10, showHidden: true }),
-  ];
-}
 
 describe('malformed and hostile answers', () => {
   it.each(CASES)('%s', async (_name, call, step, errorClass, message, mayExist) => {
