@@ -38,6 +38,7 @@ export class AvatarSession extends voice.AvatarSession {
   readonly #owner: AvatarOwner;
   /** Detection verdicts and READY timings, shared by every job process of the machine. */
   readonly #learning: Learning;
+  #startCalled = false;
   #agentSession: voice.AgentSession | undefined;
   #room: Room | undefined;
   #logger = log();
@@ -128,8 +129,10 @@ export class AvatarSession extends voice.AvatarSession {
     options: StartOptions = {},
   ): Promise<void> {
     if (this.#owner.closed) throw closedError('start() after aclose()');
-    if (this.#owner.state !== 'idle')
+    // Checked and set before the first await: two overlapping calls must not both get past it.
+    if (this.#startCalled || this.#owner.state !== 'idle')
       throw new RunwayAvatarError('ALREADY_STARTED', 'AvatarSession.start() was called twice');
+    this.#startCalled = true;
     await super.start(agentSession, room);
     this.#agentSession = agentSession;
     this.#room = room;
@@ -169,6 +172,7 @@ export class AvatarSession extends voice.AvatarSession {
     } catch (error) {
       if (!this.#owner.closed) this.#detach();
       await this._rollbackStart();
+      this.#startCalled = false; // a failed start may be retried
       throw error;
     }
   }

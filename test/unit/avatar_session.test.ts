@@ -50,6 +50,11 @@ describe('AvatarSession', () => {
     await expect(avatar.start(agentSession, room)).rejects.toThrow(
       /connected room or a job context/,
     );
+    // Two overlapping calls: the second is refused at once, the first fails on its own.
+    const first = avatar.start(agentSession, room).catch((e: unknown) => e);
+    const second = await avatar.start(agentSession, room).catch((e: unknown) => e);
+    expect(RunwayAvatarError.is(second) && second.code).toBe('ALREADY_STARTED');
+    expect(String(await first)).toMatch(/connected room or a job context/);
     await avatar.aclose();
     const closed = await avatar.start(agentSession, room).catch((e: unknown) => e);
     expect(RunwayAvatarError.is(closed) && closed.code).toBe('CLOSED');
