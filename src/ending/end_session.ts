@@ -31,8 +31,15 @@ export interface EndSessionInput {
 
 /** Interval of the status checks after END_CALL, ms. */
 const END_POLL_MS = 250;
-/** Budget of the status watch when the worker is not seen in the room (or END_CALL failed), ms. */
+/** Budget of the status watch when the worker is not seen in the room, ms. */
 export const ABSENT_WAIT_MS = 1500;
+/**
+ * Budget of the status watch when END_CALL's send failed as the room closed under it (a job shutdown),
+ * ms. The message may have gone out, and Runway's worker also ends the session once it sees the trusted
+ * agent leave (after a grace of about 2 s in the emulator), so this outlasts that grace: a DELETE before
+ * it would turn a session that is ending COMPLETED into CANCELLED. Still well inside the 8 s bound.
+ */
+export const SEND_FAILED_WAIT_MS = 3500;
 /** Budget of the status watch after END_CALL to a present worker, ms. */
 export const LEAVE_TIMEOUT_MS = 8000;
 /** Default budget of one DELETE (the default `connOptions.timeoutMs`), ms. */
@@ -101,8 +108,10 @@ export async function endSession(input: EndSessionInput): Promise<EndOutcome> {
       logger.warn({ sessionId }, 'Runway session did not end after END_CALL; cancelling it');
     } catch (error) {
       // Typically the room was disconnected while the message was going out (a job shutdown): it may
-      // have reached the worker all the same, so the status gets the short wait before a DELETE.
-      const outcome = ended(await settle(input.client, sessionId, ABSENT_WAIT_MS));
+      // have reached the worker all the same, and the worker ends the session when the agent leaves.
+      const outcome = ended(
+        await settle(input.client, sessionId, present ? SEND_FAILED_WAIT_MS : ABSENT_WAIT_MS),
+      );
       if (outcome) {
         logger.debug(
           { sessionId, outcome, error: String(error) },

@@ -57,9 +57,12 @@ describe('AvatarSession, hosted', () => {
     expect(a.session.output.audioEnabled).toBe(false);
 
     await a.avatar.waitForJoin({ timeout: 20_000 });
-    expect(a.userRoom.remoteParticipants.get(AVATAR)?.attributes['lk.publish_on_behalf']).toBe(
-      a.agentIdentity,
+    // waitForJoin is the agent's view; the user's room learns of the participant a moment later.
+    const onBehalf = await waitFor(
+      () => a.userRoom.remoteParticipants.get(AVATAR)?.attributes['lk.publish_on_behalf'],
+      { timeoutMs: 10_000, debugName: 'the user sees the avatar participant' },
     );
+    expect(onBehalf).toBe(a.agentIdentity);
     const tracks = await subscribeToAvatar(a.userRoom, AVATAR);
     const recorder = new AudioRecorder(tracks.audio);
 

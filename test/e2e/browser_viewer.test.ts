@@ -192,13 +192,15 @@ describe('web viewer in headless Chromium', () => {
     );
     const answerEnd = Number(answer['atMs']);
     const answerStart = answerEnd - Number(answer['playedMs']);
-    await sleep(Math.max(0, answerEnd + 2500 - Date.now()));
+    await sleep(Math.max(0, answerEnd + 3500 - Date.now()));
     const shot = await viewer.screenshot('browser-viewer-hosted');
     const levels = await viewer.levels(quietFrom);
     const before = levelIn(levels, quietFrom, quietTo);
     // The page hears the answer a little after the character plays it (bridge + SFU + jitter buffer).
     const during = levelIn(levels, answerStart + 300, answerEnd + 300);
-    const after = levelIn(levels, answerEnd + 1000, answerEnd + 2500);
+    // Silence from 2 s after the answer: once (in a full run on a busy machine) the voice was still
+    // audible 1–2.5 s after the character's end, the bridge and the browser's jitter buffer lagging.
+    const after = levelIn(levels, answerEnd + 2000, answerEnd + 3500);
     const explain = JSON.stringify({ before, during, after, shot });
     expect(before.n, explain).toBeGreaterThan(10);
     expect(before.max, explain).toBeLessThan(SILENT_RMS);
