@@ -6,8 +6,8 @@
 // What the user should get is what a viewer in Runway's own room gets:
 // - the picture at Runway's published size, with simulcast layers, published as soon as Runway's tracks are
 //   known (not at the first decoded frame), the top layer as soon as Runway's SFU forwards it;
-// - the voice no later against the picture than there: a 30 ms audio queue instead of rtc-node's 1000 ms,
-//   and frames that arrive after a stall dropped instead of queued (bridge/audio_latency.ts);
+// - the voice no later against the picture than there, and none of it lost: bursts of frames are played,
+//   only a backlog that lasts (left by a stall) is trimmed (bridge/audio_latency.ts);
 // - each frame handed over at its render time, as a viewer there would show it (bridge/render_time.ts);
 // - face with voice: both tracks are published together, and the voice is forwarded from the moment the
 //   first picture has been handed over, never before.
@@ -207,6 +207,8 @@ export class MediaBridge {
   #faceShown = false;
   /** Voice frames read before the first picture (not forwarded). */
   #droppedBeforeFace = 0;
+  /** Milestones of the first picture, ms (monotonic), logged once when it is shown. */
+  readonly #firstAt: { attached?: number; voice?: number; picture?: number; published?: number } = {};
   /** The user's microphone, published into the current feed's room. */
   #userAudio: LowLatencyAudio | undefined;
   #userReader: Reader<AudioFrame> | undefined;
@@ -301,6 +303,7 @@ export class MediaBridge {
       if (participant && feed === (this.#feed ?? this.#pending)) this.#onRunwayData(payload, topic);
     });
     await feed.connect(options.signal);
+    this.#firstAt.attached ??= performance.now();
     if (this.#closed) {
       await feed.close();
       return;
@@ -363,6 +366,7 @@ export class MediaBridge {
     this.#mediaPublished ??= (async () => {
       try {
         await this.#video.publish(size);
+        this.#firstAt.published ??= performance.now();
         const video = this.#video.size!;
         this.stats.videoWidth = video.width;
         this.stats.videoHeight = video.height;
@@ -394,6 +398,7 @@ export class MediaBridge {
         // Hand the frame over when a viewer in Runway's room would show it (render_time.ts).
         const waitMs = renderWaitMs(value.timestampUs, process.hrtime.bigint() / 1000n);
         this.stats.videoWaitMs = waitMs;
+        this.#firstAt.picture ??= performance.now();
         if (waitMs > 0) await sleep(waitMs);
         if (this.#closed) break;
         const { frame } = value;
@@ -403,6 +408,7 @@ export class MediaBridge {
           if (this.#closed) break;
         }
         if (!this.#video.capture(frame, value.timestampUs, value.rotation)) continue;
+        if (!this.#faceShown) this.#logFirstPicture();
         this.#faceShown = true;
         this.stats.videoFrames++;
         const size = this.#video.size;
@@ -429,6 +435,7 @@ export class MediaBridge {
         const { done, value } = await reader.read();
         if (done || this.#closed) break;
         if (feed !== this.#feed) continue;
+        this.#firstAt.voice ??= performance.now();
         // Face with voice: nothing is heard before the first picture has been handed over. Frames read
         // meanwhile are not kept: played later, they would put the voice behind the picture.
         if (!this.#faceShown) {
@@ -442,6 +449,23 @@ export class MediaBridge {
     } catch (error) {
       if (!this.#closed) this.#logger.warn({ error: String(error) }, 'bridged audio stopped');
     }
+  }
+
+  /** Where the time to the first picture went, ms after Runway's room was joined (once per bridge). */
+  #logFirstPicture(): void {
+    const at = this.#firstAt;
+    const since = (t: number | undefined) =>
+      t === undefined || at.attached === undefined ? undefined : Math.round(t - at.attached);
+    this.#logger.info(
+      {
+        firstVoiceMs: since(at.voice),
+        firstPictureReadMs: since(at.picture),
+        publishedMs: since(at.published),
+        shownMs: since(performance.now()),
+        voiceFramesBeforeFace: this.#droppedBeforeFace,
+      },
+      'bridged avatar shown',
+    );
   }
 
   /** Reads libwebrtc's encoder stats every 2 s: a CPU-limited resolution shows in `stats`. */
@@ -557,6 +581,7 @@ export class MediaBridge {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#adaptationTimer);
+    this.#logger.debug({ ...this.stats }, 'bridge closed');
     void this.#userReader?.cancel().catch(() => {});
     await Promise.all([this.#feed?.close(), this.#pending?.close()]);
     // A connect still in flight is not waited for: it is undone as soon as it completes.
