@@ -83,6 +83,16 @@ const NOTE_CONSTRAINT =
 
 /** Refuses the first narrowing keyword of `s` (an integer's own ±(2^53 − 1) bounds, which zod always writes, are not one). */
 function refuseConstraints(s: Schema, path: string): void {
+  // Shapes first: zod writes a tuple's length and a record's key type as well, which would hide what it is.
+  if (Array.isArray(s.items) || s.prefixItems !== undefined)
+    refuse(path, 'a tuple (z.tuple())', "Runway's arrays hold one scalar type");
+  const extra = s.additionalProperties;
+  if (s.propertyNames !== undefined || (isSchema(extra) && Object.keys(extra).length > 0))
+    refuse(
+      path,
+      'a map of extra keys (z.record(), .catchall())',
+      'Runway objects list their properties',
+    );
   for (const [key, what] of REFUSED) {
     const v = s[key];
     if (v === undefined) continue;
@@ -176,7 +186,7 @@ function enumOf(s: Schema, path: string): string[] | undefined {
   if (bad !== undefined)
     refuse(
       path,
-      `a ${s.const !== undefined ? 'literal' : 'enum value'} ${describeValue(bad)} (${bad === null ? 'null' : typeof bad})`,
+      `${s.const !== undefined ? 'a literal' : 'an enum value'} ${describeValue(bad)} (${bad === null ? 'null' : typeof bad})`,
       "Runway's enums hold strings only",
       'Use a string enum, or a number/boolean parameter checked in execute.',
     );
@@ -200,8 +210,6 @@ function enumOf(s: Schema, path: string): string[] | undefined {
 
 function itemsOf(s: Schema, path: string): { type: RunwayScalarType } {
   const raw = s.items;
-  if (Array.isArray(raw))
-    refuse(path, 'a tuple (z.tuple())', "Runway's arrays hold one scalar type");
   if (!isSchema(raw))
     refuse(path, 'an array of any values', "Runway's arrays hold one scalar type");
   const items = simplify(raw, `${path}[]`);
@@ -267,15 +275,8 @@ function parameter(
 }
 
 function properties(s: Schema, path: string): RunwayToolParameter[] {
-  const extra = s.additionalProperties;
-  // `false` (z.object) and `{}`/`true` (z.looseObject: extra keys tolerated, never sent) are fine; a schema for
-  // extra keys is a map the character could not be told about.
-  if (isSchema(extra) && Object.keys(extra).length > 0)
-    refuse(
-      path,
-      'a map of extra keys (z.record(), .catchall())',
-      'Runway objects list their properties',
-    );
+  // additionalProperties: `false` (z.object) and `{}`/`true` (z.looseObject: extra keys tolerated, never
+  // sent) are fine; a schema for extra keys (a map the character could not be told about) was refused.
   const props = s.properties ?? {};
   if (!isSchema(props)) refuse(path, `"properties": ${describeValue(props)}`);
   const names = Object.keys(props);
