@@ -186,7 +186,7 @@ function enumOf(s: Schema, path: string): string[] | undefined {
   if (bad !== undefined)
     refuse(
       path,
-      `${s.const !== undefined ? 'a literal' : 'an enum value'} ${describeValue(bad)} (${bad === null ? 'null' : typeof bad})`,
+      `${s.const !== undefined ? 'a literal' : 'an enum value'} ${typeof bad === 'object' && bad !== null ? describeValue(bad) : String(bad)} (${bad === null ? 'null' : typeof bad})`,
       "Runway's enums hold strings only",
       'Use a string enum, or a number/boolean parameter checked in execute.',
     );
@@ -250,6 +250,12 @@ function parameter(
     | RunwayToolParameter['type']
     | 'null'
     | undefined;
+  if (values !== undefined && type !== 'string')
+    refuse(
+      path,
+      `an enum on a parameter of type ${describeValue(type)}`,
+      "Runway's enums hold strings only",
+    );
   switch (type) {
     case 'string':
       return { type, ...base, ...(values === undefined ? {} : { enum: values }) };

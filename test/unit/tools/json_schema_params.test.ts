@@ -260,7 +260,7 @@ describe('jsonSchemaToParameters', () => {
       ['file', z.file(), /"format": "binary"/],
       ['number enum', z.enum({ A: 1, B: 2 }), /an enum value 1 \(number\)/],
       ['number literal', z.literal(3), /a literal 3 \(number\)/],
-      ['boolean literal', z.literal(true), /a literal boolean \(boolean\)/],
+      ['boolean literal', z.literal(true), /a literal true \(boolean\)/],
       ['mixed literal', z.literal([1, 'a']), /an enum value 1 \(number\)/],
       ['number literal union', z.union([z.literal(1), z.literal(2)]), /a union \(anyOf/],
       ['any', z.any(), /any value \(z\.any\(\), z\.unknown\(\)/],
@@ -367,6 +367,9 @@ describe('jsonSchemaToParameters', () => {
         refusal(() => raw({ type: 'array', items: { type: 'string' }, uniqueItems: true })).message,
       ).toMatch(/unique/);
       expect(refusal(() => raw({ type: 'date' })).message).toMatch(/type "date"/);
+      expect(refusal(() => raw({ type: 'integer', enum: ['1', '2'] })).message).toMatch(
+        /an enum on a parameter of type "integer"/,
+      );
       expect(refusal(() => raw(true)).message).toMatch(/not a schema object/);
     });
   });
