@@ -1,6 +1,6 @@
 // AvatarSession options: one zod schema (with the client's own pieces), environment fallbacks named as such,
 // one formatter of its issues into RunwayOptionError, frozen resolved options.
-import type { APIConnectOptions } from '@livekit/agents';
+import type { APIConnectOptions, voice } from '@livekit/agents';
 import { z } from 'zod';
 import {
   addIssue,
@@ -139,13 +139,21 @@ export interface AvatarSessionOptions {
    */
   tools?: RunwayTool[];
   /**
-   * Expose the running `voice.Agent`'s own `llm.tool(...)` functions to the hosted character as
-   * `backend_rpc` tools: `true` = all of them, a list = those names (each a Runway tool name, at most 20,
-   * no repeats). Their zod parameters are converted at `start()`, where a schema feature Runway cannot
-   * express, or a name the agent does not have, is refused naming the tool and the field. Counted with
-   * `tools` (at most 20 in all, names unique). Default false.
+   * Offer the agent's own `llm.tool(...)` functions to the hosted character as `backend_rpc` tools. A
+   * call runs the tool's `execute` with a `RunContext` on the AgentSession, as the agent's LLM would, and
+   * the call and its output are added to the session's history (and emitted as `function_tools_executed`).
+   * - a `voice.Agent`: all of that agent's function tools. Use this in the usual order, where
+   *   `avatar.start()` comes before `session.start()` and no agent is running yet;
+   * - `true`: all function tools of the agent running in the AgentSession at `start()`;
+   * - a list of names: those tools of the running agent (each a Runway tool name, at most 20, no repeats).
+   *
+   * Their zod parameters are converted at `start()`, where a schema feature Runway cannot express, or a
+   * name the agent does not have, is refused naming the tool and the field. Counted with `tools` (at most
+   * 20 in all, names unique). Sent with hosted sessions only: with a bring-your-own-room strategy the
+   * agent's LLM runs its tools itself. Fixed for the avatar session (a renewal declares the same tools).
+   * Default false.
    */
-  agentTools?: boolean | string[];
+  agentTools?: boolean | string[] | voice.Agent;
   /**
    * How long the character waits for an exposed agent tool's answer (its `timeoutSeconds`), in SECONDS
    * (Runway's unit), 1..8. Default 4 (Runway's).
@@ -188,7 +196,7 @@ export interface ResolvedOptions {
   /** The validated `tools` (copies; none: empty). */
   readonly tools: readonly RunwayTool[];
   /** `agentTools` as given (a list is a frozen copy): which of the agent's function tools to expose. */
-  readonly agentTools: boolean | readonly string[];
+  readonly agentTools: boolean | readonly string[] | voice.Agent;
   /** The `timeoutSeconds` of exposed agent tools. */
   readonly agentToolTimeoutSeconds: number;
   readonly forwardClientEvents: boolean;
@@ -276,10 +284,17 @@ export const DURATION_LIMITS = {
   renewLeadMs: 900_000,
 } as const;
 
-const AGENT_TOOLS_ALLOWED = `true (every function tool of the agent), false, or a list of at most ${TOOL_LIMITS.tools} distinct tool names matching ^[a-zA-Z_][a-zA-Z0-9_]*$ (1..${TOOL_LIMITS.nameLength} characters)`;
+const AGENT_TOOLS_ALLOWED = `a voice.Agent (its function tools), true (every function tool of the running agent), false, or a list of at most ${TOOL_LIMITS.tools} distinct tool names matching ^[a-zA-Z_][a-zA-Z0-9_]*$ (1..${TOOL_LIMITS.nameLength} characters)`;
+/** A `voice.Agent` (duck-typed: a second copy of @livekit/agents would defeat `instanceof`). */
+function isAgentLike(value: unknown): value is voice.Agent {
+  const toolCtx = (value as { toolCtx?: { functionTools?: unknown } } | null)?.toolCtx;
+  return typeof toolCtx === 'object' && toolCtx !== null && 'functionTools' in toolCtx;
+}
+
 const agentToolsSchema = z.union(
   [
     flag,
+    z.custom<voice.Agent>(isAgentLike),
     z.array(z.unknown()).superRefine((names, ctx) => {
       if (names.length > TOOL_LIMITS.tools)
         addIssue(ctx, AGENT_TOOLS_ALLOWED, { problem: `${names.length} names` });
@@ -531,7 +546,7 @@ export function resolveOptions(
     tools: Object.freeze(tools),
     agentTools: Array.isArray(o.agentTools)
       ? Object.freeze([...(o.agentTools as string[])])
-      : (o.agentTools ?? false),
+      : ((o.agentTools as boolean | voice.Agent | undefined) ?? false),
     agentToolTimeoutSeconds: o.agentToolTimeoutSeconds ?? TOOL_LIMITS.timeoutSeconds.default,
     forwardClientEvents: o.forwardClientEvents ?? false,
     warnings: Object.freeze(warnings),

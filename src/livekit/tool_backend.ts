@@ -1,7 +1,7 @@
 // The hidden participant that answers a hosted session's backend_rpc tools in Runway's room: joins with
 // connect_backend's credentials, registers one RPC method per tool, answers only Runway's worker.
 import { llm } from '@livekit/agents';
-import { type RpcInvocationData, Room, RpcError } from '@livekit/rtc-node';
+import { Room, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
 import { log } from '../log.js';
 import {

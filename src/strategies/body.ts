@@ -16,7 +16,10 @@ export function baseBody(options: ResolvedOptions): CreateSessionBody {
  * Body of a hosted session (Runway's own room): the base, plus the session's tools. Tools go with hosted
  * sessions only: with a bring-your-own-room shape the agent's own LLM speaks, and its tools run as usual.
  */
-export function hostedBody(options: ResolvedOptions, tools: SessionTools = NO_TOOLS): CreateSessionBody {
+export function hostedBody(
+  options: ResolvedOptions,
+  tools: SessionTools = NO_TOOLS,
+): CreateSessionBody {
   const body = baseBody(options);
   if (tools.wire.length > 0) body.tools = tools.wire;
   return body;

@@ -7,6 +7,7 @@ import { isTranscription } from '../events.js';
 import { mintAvatarToken } from '../livekit/token.js';
 import { ToolBackend } from '../livekit/tool_backend.js';
 import { log } from '../log.js';
+import { CLIENT_EVENT_TOPIC } from '../tools/definitions.js';
 import { hostedBody } from './body.js';
 import { MediaBridge, RunwayFeed } from './bridge.js';
 import { pollUntilReady } from './poll.js';

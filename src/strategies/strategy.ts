@@ -6,10 +6,10 @@ import type { Room } from '@livekit/rtc-node';
 import type { RunwayClient } from '../api/client.js';
 import type { SessionLedger } from '../ending/ledger.js';
 import type { EmitEvent } from '../events.js';
-import type { SessionTools } from '../tools/session_tools.js';
 import type { Learning } from '../learning/cache.js';
 import type { LiveKitCredentials } from '../livekit/credentials.js';
 import type { ResolvedOptions } from '../options.js';
+import type { SessionTools } from '../tools/session_tools.js';
 import type { MediaBridge } from './bridge.js';
 import type { StrategyName } from './registry.js';
 

@@ -3,47 +3,28 @@
 // call and its output are written to the session's history and announced as `function_tools_executed`.
 import { randomUUID } from 'node:crypto';
 import { llm, voice } from '@livekit/agents';
-import { RunwayOptionError } from '../errors.js';
 import { agentToolToRunway } from './json_schema_params.js';
 import type { BackendRpcCall, BackendRpcTool } from './types.js';
 
-/** Which of an agent's tools to expose, and how long the character waits for each. */
-export interface AgentToolsSelection {
-  /** The agent whose tools are offered. */
-  agent: voice.Agent;
-  /** Only these tools (default: all of them). */
-  names?: readonly string[];
-  /** Runway's `timeoutSeconds` for each: 1..8. */
-  timeoutSeconds: number;
-}
-
 /**
- * The agent's function tools as backend_rpc tools of the character. Throws a RunwayOptionError naming
- * the tool and the field when a tool cannot be expressed in Runway's parameter schema, or when a named
- * tool is not one of the agent's.
+ * The agent's function tools named by `names` as backend_rpc tools of the character, each waiting
+ * `timeoutSeconds`. Throws a RunwayOptionError naming the tool and the field when a tool cannot be
+ * expressed in Runway's parameter schema.
  */
 export function exposeAgentTools(
   session: voice.AgentSession,
-  selection: AgentToolsSelection,
+  agent: voice.Agent,
+  names: readonly string[],
+  timeoutSeconds: number,
 ): BackendRpcTool[] {
-  const all = selection.agent.toolCtx.functionTools;
-  const names = selection.names ?? Object.keys(all);
+  const all = agent.toolCtx.functionTools;
   return names.map((name) => {
-    const tool = all[name];
-    if (!tool) {
-      const known = Object.keys(all);
-      throw new RunwayOptionError(
-        'agentTools',
-        `Invalid agentTools: "${name}" is not a function tool of the agent; its tools are ${
-          known.length > 0 ? known.map((n) => `"${n}"`).join(', ') : 'none'
-        }.`,
-      );
-    }
+    const tool = all[name]!;
     const definition = agentToolToRunway(name, tool);
     return {
       type: 'backend_rpc',
       ...definition,
-      timeoutSeconds: selection.timeoutSeconds,
+      timeoutSeconds,
       handler: (args, call) => runAgentTool(session, name, tool, args, call),
     } satisfies BackendRpcTool;
   });

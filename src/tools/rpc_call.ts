@@ -61,7 +61,8 @@ export function encodeRpcResult(
   }
   // A function or a symbol at the top level stringifies to undefined.
   if (payload === undefined) return { ok: false, failure: 'notSerializable' };
-  if (Buffer.byteLength(payload, 'utf8') > MAX_RESULT_BYTES) return { ok: false, failure: 'tooLarge' };
+  if (Buffer.byteLength(payload, 'utf8') > MAX_RESULT_BYTES)
+    return { ok: false, failure: 'tooLarge' };
   return { ok: true, payload };
 }
 

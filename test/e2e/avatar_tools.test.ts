@@ -67,7 +67,9 @@ describe('Runway tools, hosted', () => {
     ]);
     expect(JSON.stringify(sent)).not.toContain('handler');
     // The handler was in the room before anyone asked: connect_backend came before the bridge joined.
-    expect(emulator.requests.filter((r) => r.route === 'connect_backend').map((r) => r.status)).toEqual([200]);
+    expect(
+      emulator.requests.filter((r) => r.route === 'connect_backend').map((r) => r.status),
+    ).toEqual([200]);
 
     const outcome = await emulator.callTool(sessionId, 'get_weather', { city: 'Paris', unit: 'C' });
     expect(outcome.kind).toBe('result');
@@ -188,7 +190,12 @@ describe('Runway tools, hosted', () => {
     expect(executed[0]!.functionCalls[0]!.name).toBe('time_in_city');
 
     // Arguments the tool's schema refuses are an error for the character, recorded as such.
-    const bad = await emulator.callTool(sessionId, 'time_in_city', { city: 42 }, { unchecked: true });
+    const bad = await emulator.callTool(
+      sessionId,
+      'time_in_city',
+      { city: 42 },
+      { unchecked: true },
+    );
     expect(bad.kind).toBe('error');
     await a.avatar.aclose();
     expectAllEndedOnce(emulator, events);
@@ -220,11 +227,18 @@ describe('Runway tools, hosted', () => {
       });
     });
     await emulator.emitClientEvent(a.avatar.sessionId!, 'show_card', { title: 'Hello' });
-    await waitFor(() => fromAvatar.length > 0 && inRoom.some((m) => m.topic === CLIENT_EVENT_TOPIC), {
-      timeoutMs: 10_000,
-      debugName: 'the client event reached the app and the user',
+    await waitFor(
+      () => fromAvatar.length > 0 && inRoom.some((m) => m.topic === CLIENT_EVENT_TOPIC),
+      {
+        timeoutMs: 10_000,
+        debugName: 'the client event reached the app and the user',
+      },
+    );
+    expect(fromAvatar[0]).toMatchObject({
+      type: 'client_event',
+      tool: 'show_card',
+      args: { title: 'Hello' },
     });
-    expect(fromAvatar[0]).toMatchObject({ type: 'client_event', tool: 'show_card', args: { title: 'Hello' } });
     expect(inRoom.find((m) => m.topic === CLIENT_EVENT_TOPIC)).toEqual({
       topic: CLIENT_EVENT_TOPIC,
       from: a.agentIdentity,
@@ -256,11 +270,16 @@ describe('Runway tools, hosted', () => {
     expect(outcome).toMatchObject({ kind: 'result', result: { city: 'Oslo' } });
     expect(calls).toEqual([{ city: 'Oslo' }]);
     // One handler per Runway session: the first one left with its session.
-    await waitFor(async () => !(await runwayRoomIdentities(first)).some((i) => i.startsWith('backend:')), {
-      timeoutMs: 10_000,
-      debugName: "the first session's handler left",
-    });
-    expect((await runwayRoomIdentities(second)).filter((i) => i.startsWith('backend:'))).toHaveLength(1);
+    await waitFor(
+      async () => !(await runwayRoomIdentities(first)).some((i) => i.startsWith('backend:')),
+      {
+        timeoutMs: 10_000,
+        debugName: "the first session's handler left",
+      },
+    );
+    expect(
+      (await runwayRoomIdentities(second)).filter((i) => i.startsWith('backend:')),
+    ).toHaveLength(1);
 
     await a.avatar.aclose();
     await waitFor(async () => (await runwayRoomIdentities(second)).length === 0, {
