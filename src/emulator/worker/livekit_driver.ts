@@ -50,9 +50,15 @@ export function createLiveKitWorkerDriver(
   const workers = new Map<string, AvatarWorker | CharacterWorker>();
   const characters = new Set<CharacterWorker>();
 
-  const characterOf = (sessionId: string): CharacterWorker => {
-    const w = workers.get(sessionId);
-    if (!w) throw new NoRunningCharacter(sessionId, 'no emulated character is running');
+  // Characters by session from the start of their join (a tool call may come as soon as the
+  // `joined` event, before the join has finished) until they leave.
+  const starting = new Map<string, Promise<CharacterWorker>>();
+
+  const characterOf = async (sessionId: string): Promise<CharacterWorker> => {
+    const w = workers.get(sessionId) ?? (await starting.get(sessionId));
+    if (!w || w.state === 'left') {
+      throw new NoRunningCharacter(sessionId, 'no emulated character is running');
+    }
     if (!characters.has(w as CharacterWorker)) {
       throw new NoRunningCharacter(
         sessionId,
@@ -133,7 +139,7 @@ export function createLiveKitWorkerDriver(
       track(start.sessionId, w, start.signal);
     },
     async startHostedSession(start: HostedSessionStart) {
-      const w = await startCharacterWorker({
+      const pending = startCharacterWorker({
         url: start.livekit.url,
         token: start.livekit.token,
         sessionId: start.sessionId,
@@ -144,16 +150,23 @@ export function createLiveKitWorkerDriver(
         tools: readTools(start.tools),
         backendIdentity: start.livekit.backendIdentity,
         onEvent: onHosted(start.signals),
+      }).then((w) => {
+        characters.add(w);
+        void w.ended.then(() => {
+          characters.delete(w);
+          starting.delete(start.sessionId);
+        });
+        return w;
       });
-      characters.add(w);
-      void w.ended.then(() => characters.delete(w));
+      starting.set(start.sessionId, pending);
+      const w = await pending;
       track(start.sessionId, w, start.signal);
     },
     async callTool(sessionId, name, args, callOpts) {
-      return characterOf(sessionId).callTool(name, args, callOpts);
+      return (await characterOf(sessionId)).callTool(name, args, callOpts);
     },
     async emitClientEvent(sessionId, name, args, callOpts) {
-      await characterOf(sessionId).emitClientEvent(name, args, callOpts);
+      await (await characterOf(sessionId)).emitClientEvent(name, args, callOpts);
     },
     async stop(sessionId, status) {
       await workers.get(sessionId)?.stop(status);
