@@ -103,8 +103,8 @@ export async function consumeSession(
 /**
  * `POST /v1/realtime_sessions/{id}/connect_backend` (API key, checked before): 200
  * `{url, token, roomName}` for the hidden backend handler `backend:<id>` in the session's hosted
- * room, at any status before the end (each call mints a new token; LiveKit lets the newest
- * connection with an identity replace an older one). The emulator's choices: an ended session
+ * room, at any status before the end (each call answers valid credentials for the same identity;
+ * LiveKit lets the newest connection with an identity replace an older one). The emulator's choices: an ended session
  * answers 410, a bring-your-own-room session 400 (its character is in the customer's room, which
  * Runway cannot hand out).
  */
