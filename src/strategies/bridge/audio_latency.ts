@@ -22,7 +22,7 @@ export const MAX_AUDIO_BACKLOG_MS = BRIDGE_AUDIO_QUEUE_MS;
  * is busy; a backlog that comes and goes with those bursts costs nothing. One that stays above this for
  * {@link STANDING_BACKLOG_MS} of audio (left by a stall) is trimmed back, a frame at a time.
  */
-export const TARGET_AUDIO_BACKLOG_MS = 40;
+export const TARGET_AUDIO_BACKLOG_MS = 20;
 
 /** Audio, ms, during which the backlog stayed above the target before it counts as standing. */
 export const STANDING_BACKLOG_MS = 300;
