@@ -21,7 +21,9 @@ export function eyesClosedAt(timeMs: number): boolean {
   const t = timeMs - BLINK_FIRST_MS;
   if (!(t >= 0)) return false;
   let inCycle = t % BLINK_CYCLE_MS;
-  for (const gap of BLINK_GAPS_MS) {
+  // An index loop: called every frame, and an iterator could allocate.
+  for (let i = 0; i < BLINK_GAPS_MS.length; i++) {
+    const gap = BLINK_GAPS_MS[i]!;
     if (inCycle < gap) return inCycle < BLINK_MS;
     inCycle -= gap;
   }
