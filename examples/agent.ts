@@ -40,6 +40,7 @@ import {
   ScriptedLLM,
   ToneTTS,
 } from './offline/index.js';
+import { TIME_TOOL, timeInCity } from './tools.js';
 import { relayAvatarToRoom } from './web/agent_relay.js';
 
 /** LiveKit Inference models used unless AGENT_STT / AGENT_LLM / AGENT_TTS say otherwise. */
@@ -188,10 +189,15 @@ export default defineAgent({
     const config = readConfig();
     const session = createSession(config);
     await ctx.connect();
-    // Start the avatar before the session, so the session adopts the avatar's audio output.
-    const avatar = new AvatarSession(config.avatar);
+    const agent = new voice.Agent({
+      instructions: INSTRUCTIONS,
+      tools: { [TIME_TOOL]: timeInCity },
+    });
+    // Start the avatar before the session, so the session adopts the avatar's audio output. With the
+    // hosted strategy Runway's character speaks: `agentTools` offers it the agent's own tools.
+    const avatar = new AvatarSession({ ...config.avatar, agentTools: agent });
     await avatar.start(session, ctx.room);
-    await session.start({ agent: new voice.Agent({ instructions: INSTRUCTIONS }), room: ctx.room });
+    await session.start({ agent, room: ctx.room });
     // For frontends such as examples/web: the avatar's strategy and state as the agent's attributes,
     // and the hosted character's transcripts and client events as data in the room.
     relayAvatarToRoom(avatar, ctx.room, session);

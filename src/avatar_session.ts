@@ -18,6 +18,7 @@ import { createStrategies } from './strategies/create.js';
 import { startAuto } from './strategies/detect.js';
 import type { StrategyName } from './strategies/registry.js';
 import type { StrategyContext } from './strategies/strategy.js';
+import { resolveSessionTools } from './tools/session_tools.js';
 
 export type { AvatarSessionEvents, RunwayTranscription } from './events.js';
 
@@ -132,6 +133,8 @@ export class AvatarSession extends voice.AvatarSession {
     // Checked and set before the first await: two overlapping calls must not both get past it.
     if (this.#startCalled || this.#owner.state !== 'idle')
       throw new RunwayAvatarError('ALREADY_STARTED', 'AvatarSession.start() was called twice');
+    // The tools (the agent's own ones are known only now) are checked before anything else happens.
+    const tools = resolveSessionTools(this.#options, agentSession);
     this.#startCalled = true;
     await super.start(agentSession, room);
     this.#agentSession = agentSession;
@@ -153,6 +156,7 @@ export class AvatarSession extends voice.AvatarSession {
         signal,
         sessions: this.#ledger,
         learning: this.#learning,
+        tools,
       });
       this.#logger.debug(
         { strategy: this.#options.strategy, [PII.agentIdentity]: placement.agentIdentity },

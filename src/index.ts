@@ -34,6 +34,17 @@ export { resetStrategyCache } from './strategies/detect.js';
 export { prewarmStrategy } from './strategies/prewarm.js';
 export { probeStrategy } from './strategies/probe.js';
 export type { StrategyName } from './strategies/strategy.js';
+export { CLIENT_EVENT_TOPIC } from './tools/definitions.js';
+export type {
+  BackendRpcCall,
+  BackendRpcHandler,
+  BackendRpcTool,
+  ClientEventTool,
+  RunwayScalarType,
+  RunwayTool,
+  RunwayToolParameter,
+  RunwayToolWire,
+} from './tools/types.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 
 class RunwayPlugin extends Plugin {

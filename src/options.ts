@@ -1,6 +1,6 @@
 // AvatarSession options: one zod schema (with the client's own pieces), environment fallbacks named as such,
 // one formatter of its issues into RunwayOptionError, frozen resolved options.
-import type { APIConnectOptions } from '@livekit/agents';
+import type { APIConnectOptions, voice } from '@livekit/agents';
 import { z } from 'zod';
 import {
   addIssue,
@@ -24,6 +24,8 @@ import { type AvatarSpec, PRESET_IDS, type PresetId } from './api/types.js';
 import { resolveStateDir } from './learning/store.js';
 import { log } from './log.js';
 import { STRATEGY_OPTIONS, type StrategyName } from './strategies/registry.js';
+import { isToolName, TOOL_LIMITS, validateTools } from './tools/definitions.js';
+import type { RunwayTool } from './tools/types.js';
 
 /** How the avatar reaches the agent's room. @public */
 export type StrategyOption = 'auto' | StrategyName;
@@ -127,6 +129,42 @@ export interface AvatarSessionOptions {
    * `RUNWAY_AGENTS_STATE_DIR` (`off` turns it off), else the user's cache directory.
    */
   stateDir?: string | false;
+  /**
+   * Runway tools the hosted character may use (at most 20, reference §8): `client_event` tools (the
+   * character sends an event, emitted as `client_event`) and `backend_rpc` tools (the character calls
+   * `handler` and waits up to `timeoutSeconds` for its JSON answer). Checked exactly as Runway's schema
+   * says when the AvatarSession is constructed, before any request: a bad definition is a
+   * {@link RunwayOptionError} naming the tool and the field (`tools[2] ("get_weather").parameters[0] ("unit").enum`).
+   * Default: none.
+   */
+  tools?: RunwayTool[];
+  /**
+   * Offer the agent's own `llm.tool(...)` functions to the hosted character as `backend_rpc` tools. A
+   * call runs the tool's `execute` with a `RunContext` on the AgentSession, as the agent's LLM would, and
+   * the call and its output are added to the session's history (and emitted as `function_tools_executed`).
+   * - a `voice.Agent`: all of that agent's function tools. Use this in the usual order, where
+   *   `avatar.start()` comes before `session.start()` and no agent is running yet;
+   * - `true`: all function tools of the agent running in the AgentSession at `start()`;
+   * - a list of names: those tools of the running agent (each a Runway tool name, at most 20, no repeats).
+   *
+   * Their zod parameters are converted at `start()`, where a schema feature Runway cannot express, or a
+   * name the agent does not have, is refused naming the tool and the field. Counted with `tools` (at most
+   * 20 in all, names unique). Sent with hosted sessions only: with a bring-your-own-room strategy the
+   * agent's LLM runs its tools itself. Fixed for the avatar session (a renewal declares the same tools).
+   * Default false.
+   */
+  agentTools?: boolean | string[] | voice.Agent;
+  /**
+   * How long the character waits for an exposed agent tool's answer (its `timeoutSeconds`), in SECONDS
+   * (Runway's unit), 1..8. Default 4 (Runway's).
+   */
+  agentToolTimeoutSeconds?: number;
+  /**
+   * Also publish each `client_event` of the character into the agent's room, on the data topic
+   * `CLIENT_EVENT_TOPIC` (`lk.runway.client_event`), so a frontend can react (show a card, open a page)
+   * without knowing Runway. Default false.
+   */
+  forwardClientEvents?: boolean;
 }
 
 /** What {@link AvatarSessionOptions.onAvatarLost} can do. @public */
@@ -155,6 +193,13 @@ export interface ResolvedOptions {
   readonly fallbackToAudioOnly: boolean;
   /** Directory of the learning store; undefined: memory only. */
   readonly stateDir: string | undefined;
+  /** The validated `tools` (copies; none: empty). */
+  readonly tools: readonly RunwayTool[];
+  /** `agentTools` as given (a list is a frozen copy): which of the agent's function tools to expose. */
+  readonly agentTools: boolean | readonly string[] | voice.Agent;
+  /** The `timeoutSeconds` of exposed agent tools. */
+  readonly agentToolTimeoutSeconds: number;
+  readonly forwardClientEvents: boolean;
   /** Values passed through with a caveat (an unknown preset id); logged as warnings when resolved. */
   readonly warnings: readonly string[];
   /** Values derived from others (renewLeadMs lowered to half the cap); logged at info when resolved. */
@@ -239,6 +284,38 @@ export const DURATION_LIMITS = {
   renewLeadMs: 900_000,
 } as const;
 
+const AGENT_TOOLS_ALLOWED = `a voice.Agent (its function tools), true (every function tool of the running agent), false, or a list of at most ${TOOL_LIMITS.tools} distinct tool names matching ^[a-zA-Z_][a-zA-Z0-9_]*$ (1..${TOOL_LIMITS.nameLength} characters)`;
+/** A `voice.Agent` (duck-typed: a second copy of @livekit/agents would defeat `instanceof`). */
+function isAgentLike(value: unknown): value is voice.Agent {
+  const toolCtx = (value as { toolCtx?: { functionTools?: unknown } } | null)?.toolCtx;
+  return typeof toolCtx === 'object' && toolCtx !== null && 'functionTools' in toolCtx;
+}
+
+const agentToolsSchema = z.union(
+  [
+    flag,
+    z.custom<voice.Agent>(isAgentLike),
+    z.array(z.unknown()).superRefine((names, ctx) => {
+      if (names.length > TOOL_LIMITS.tools)
+        addIssue(ctx, AGENT_TOOLS_ALLOWED, { problem: `${names.length} names` });
+      names.forEach((name, i) => {
+        if (!isToolName(name)) addIssue(ctx, AGENT_TOOLS_ALLOWED, {}, [i]);
+        else if (names.indexOf(name) !== i)
+          addIssue(
+            ctx,
+            AGENT_TOOLS_ALLOWED,
+            { problem: `repeats agentTools[${names.indexOf(name)}]` },
+            [i],
+          );
+      });
+    }),
+  ],
+  { error: AGENT_TOOLS_ALLOWED },
+);
+
+const { min: TIMEOUT_MIN, max: TIMEOUT_MAX } = TOOL_LIMITS.timeoutSeconds;
+const TOOL_TIMEOUT_ALLOWED = `a number of seconds from ${TIMEOUT_MIN} to ${TIMEOUT_MAX}`;
+
 const API_KEY_ALLOWED = `a Runway API key (printable ASCII, no whitespace): pass apiKey or set ${ENV.apiKey}`;
 
 const shape = {
@@ -274,6 +351,16 @@ const shape = {
       error: 'a directory path, or false to keep learning in memory only',
     })
     .optional(),
+  // Checked by validateTools after the schema, whose errors name the tool (by index and name) and the field.
+  tools: z.unknown().optional(),
+  agentTools: agentToolsSchema.optional(),
+  agentToolTimeoutSeconds: z
+    .number({ error: TOOL_TIMEOUT_ALLOWED })
+    .refine(Number.isFinite, { error: TOOL_TIMEOUT_ALLOWED })
+    .min(TIMEOUT_MIN, { error: TOOL_TIMEOUT_ALLOWED })
+    .max(TIMEOUT_MAX, { error: TOOL_TIMEOUT_ALLOWED })
+    .optional(),
+  forwardClientEvents: flag.optional(),
 };
 
 /** The known option names (for "Did you mean" on an unknown one). */
@@ -411,6 +498,7 @@ export function resolveOptions(
     });
   }
   const o = parsed.data;
+  const tools = validateTools(o.tools, 'tools');
   rememberSecret(o.apiKey);
   const warnings: string[] = [];
   const notes: string[] = [];
@@ -455,6 +543,12 @@ export function resolveOptions(
     respawnAttempts: o.respawnAttempts ?? 3,
     fallbackToAudioOnly: o.fallbackToAudioOnly ?? false,
     stateDir: resolveStateDir(o.stateDir, env),
+    tools: Object.freeze(tools),
+    agentTools: Array.isArray(o.agentTools)
+      ? Object.freeze([...(o.agentTools as string[])])
+      : ((o.agentTools as boolean | voice.Agent | undefined) ?? false),
+    agentToolTimeoutSeconds: o.agentToolTimeoutSeconds ?? TOOL_LIMITS.timeoutSeconds.default,
+    forwardClientEvents: o.forwardClientEvents ?? false,
     warnings: Object.freeze(warnings),
     notes: Object.freeze(notes),
   });

@@ -95,6 +95,7 @@ export async function runDemo(
   const workerEvents: WorkerEvent[] = [];
   const failures: string[] = [];
   let userLines: UserLine[] = [];
+  let toolCall: DemoSummary['toolCall'] = null;
   const browserShots: BrowserSnapshot[] = [];
   let agentStop: { code: number; forced: boolean; ms: number } | undefined;
   const room = `runway-demo-${randomBytes(3).toString('hex')}`;
@@ -310,6 +311,13 @@ export async function runDemo(
     };
     userLines = await converse(user, progress, firstAt + args.conversationMs, describe);
 
+    // 6b. Hosted: the character calls the agent's own function tool, answered through the plugin.
+    toolCall = await demoToolCall(emulator, progress);
+    if (toolCall && toolCall.outcome !== 'result')
+      failures.push(
+        `the character's call of ${toolCall.tool} gave ${toolCall.outcome}, not a result`,
+      );
+
     // 7. Ending: the user leaves, the agent worker stops and ends the Runway session.
     await user.leave();
     mark('userLeft');
@@ -416,6 +424,7 @@ export async function runDemo(
     },
     userLines,
     avatarLines: lines,
+    toolCall,
     sessions: sessions.map((s) => sessionSummary(s, workerEvents, requests)),
     billing: {
       sessionsBilling: billing.sessionsBilling,
@@ -516,5 +525,39 @@ function emptyVideo(): NonNullable<ReturnType<NonNullable<SimulatedUser['video']
     maxLevel: 0,
     framesSpeaking: 0,
     resolutions: [],
+  };
+}
+
+/** The example agent's tool, as the demo's hosted character calls it. */
+const DEMO_TOOL = { name: 'time_in_city', args: { city: 'Paris', timeZone: 'Europe/Paris' } };
+
+/**
+ * With a hosted session, makes Runway's (emulated) character call the agent's `time_in_city` tool, which
+ * the plugin answers through its handler participant; the character then says the result. Null when the
+ * session is not hosted (the agent's own LLM holds its tools there).
+ */
+async function demoToolCall(
+  emulator: RunningEmulator,
+  progress: Progress,
+): Promise<DemoSummary['toolCall']> {
+  const hosted = emulator.sessions().find((s) => s.via === 'hosted' && s.status === 'RUNNING');
+  if (!hosted) return null;
+  progress.step(
+    `the character calls the agent's tool ${DEMO_TOOL.name}(${JSON.stringify(DEMO_TOOL.args)})...`,
+  );
+  const outcome = await emulator.callTool(hosted.id, DEMO_TOOL.name, DEMO_TOOL.args);
+  const detail =
+    outcome.kind === 'result'
+      ? JSON.stringify(outcome.result)
+      : `${outcome.code} ${outcome.message}`;
+  progress.step(`tool ${outcome.kind} after ${seconds(outcome.elapsedMs)}: ${detail}`);
+  // The character says the result: give the user time to hear it.
+  await sleep(4000);
+  return {
+    tool: DEMO_TOOL.name,
+    args: DEMO_TOOL.args,
+    outcome: outcome.kind,
+    result: outcome.kind === 'result' ? outcome.result : detail,
+    elapsedMs: outcome.elapsedMs,
   };
 }

@@ -54,6 +54,14 @@ export interface DemoSummary {
   };
   userLines: { text: string; atMs: number; durationMs: number }[];
   avatarLines: AvatarLine[];
+  /** Hosted: the character's call of the agent's tool and what came back; null otherwise. */
+  toolCall: {
+    tool: string;
+    args: Record<string, unknown>;
+    outcome: 'result' | 'error' | 'timeout';
+    result: unknown;
+    elapsedMs: number;
+  } | null;
   sessions: Array<{
     id: string;
     via: string;
@@ -168,6 +176,12 @@ export function printSummary(s: DemoSummary): void {
   for (const u of s.audio.utterances) {
     out.push(
       `      at ${seconds(u.startMs, 1).padStart(7)} for ${seconds(u.durationMs, 1).padStart(6)}  ${u.text ? JSON.stringify(u.text) : '(no transcript matched)'}`,
+    );
+  }
+  if (s.toolCall) {
+    line(
+      'tool call',
+      `${s.toolCall.tool}(${JSON.stringify(s.toolCall.args)}) -> ${s.toolCall.outcome}: ${JSON.stringify(s.toolCall.result)} in ${seconds(s.toolCall.elapsedMs)}`,
     );
   }
   if (s.audio.otherAudioPublishers.length > 0) {

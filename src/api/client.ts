@@ -1,4 +1,5 @@
-// RunwayClient: Runway's realtime-sessions HTTP API (create / retrieve / cancel / consume) over one request().
+// RunwayClient: Runway's realtime-sessions HTTP API (create / retrieve / cancel / consume / connect_backend)
+// over one request().
 import type { APIConnectOptions } from '@livekit/agents';
 import { z } from 'zod';
 import { RunwayAPIError, RunwayOptionError } from '../errors.js';
@@ -163,6 +164,23 @@ export class RunwayClient {
       body: {},
     };
     rememberSecret(sessionKey);
+    return this.#request(route, consumeResultSchema, opts);
+  }
+
+  /**
+   * `POST /v1/realtime_sessions/{id}/connect_backend` (API key, no body): credentials for the hidden
+   * participant that answers the session's `backend_rpc` tools in Runway's room.
+   */
+  async connectBackend(id: string, opts?: RequestOptions): Promise<ConsumeResult> {
+    const route: Route = {
+      kind: 'connect_backend',
+      method: 'POST',
+      path: sessionPath(id, '/connect_backend'),
+      token: this.#apiKey,
+      // Runway's own RPC helper sends Content-Type: application/json and no body; an empty object keeps
+      // that header (the consume route is known to refuse a POST without it) and carries nothing.
+      body: {},
+    };
     return this.#request(route, consumeResultSchema, opts);
   }
 

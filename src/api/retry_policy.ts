@@ -2,10 +2,11 @@
 // No I/O and no clock of its own: every function takes what it needs, so every rule is unit-tested.
 
 /**
- * The four routes of the client. `retrieve` (GET) and `cancel` (DELETE) are idempotent; `create` and
- * `consume` (POST) are not: see {@link isRetryable}.
+ * The routes of the client. `retrieve` (GET) and `cancel` (DELETE) are idempotent, and so is
+ * `connect_backend` in effect (a POST, but a repeat only mints another handler token for the same room);
+ * `create` and `consume` (POST) are not: see {@link isRetryable}.
  */
-export type RouteKind = 'create' | 'retrieve' | 'cancel' | 'consume';
+export type RouteKind = 'create' | 'retrieve' | 'cancel' | 'consume' | 'connect_backend';
 
 /**
  * How one attempt failed.
@@ -43,9 +44,9 @@ export function isNeverConnectedCode(code: string | undefined): boolean {
   return code !== undefined && NEVER_CONNECTED_CODES.has(code);
 }
 
-/** True for the idempotent routes (`retrieve` = GET, `cancel` = DELETE). */
+/** True for the idempotent routes (`retrieve` = GET, `cancel` = DELETE, `connect_backend`). */
 export function isIdempotent(route: RouteKind): boolean {
-  return route === 'retrieve' || route === 'cancel';
+  return route === 'retrieve' || route === 'cancel' || route === 'connect_backend';
 }
 
 /** Statuses retried on the idempotent routes: 408, 409, 429 and every 5xx. */

@@ -45,6 +45,8 @@ export interface CreateSessionBody {
   integration?: { type: 'livekit' } & LiveKitRoomCredentials;
   /** Deprecated top-level bring-your-own-room shape (what the upstream plugins send). */
   livekit?: LiveKitRoomCredentials;
+  /** Tools of a hosted session, as built by tools/definitions.ts (`toWireTools`). */
+  tools?: ReadonlyArray<Record<string, unknown>>;
 }
 
 interface SessionBase {

@@ -1,10 +1,12 @@
 // The emulator as a pure fetch handler: routing, faults, auth, version header, request log.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type ControlHooks, handleControl } from './control.js';
 import { defaultFaultBody, type FaultBook, type FaultSpec, faultLabel } from './faults.js';
 import { redactBody, redactHeaders } from './redact.js';
 import { ERROR_TEXT, errorResponse, jsonResponse } from './responses.js';
 import {
   cancelSession,
+  connectBackend,
   consumeSession,
   createSession,
   type RouteContext,
@@ -32,6 +34,8 @@ export interface AppCore extends RouteContext {
   requests: RequestLog;
   closed: AbortSignal;
   onRequest: (entry: RecordedRequest) => void;
+  /** The emulator's own control routes (not Runway's: never faulted, not in the request log). */
+  control: ControlHooks;
 }
 
 /** `fault`: undefined = take one from the book; null = none (the node glue already took it). */
@@ -66,6 +70,8 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (pathname === '/v1/realtime_sessions') return pick({ POST: 'create' });
   const consume = /^\/v1\/realtime_sessions\/([^/]+)\/consume$/.exec(pathname);
   if (consume) return pick({ POST: 'consume' }, decode(consume[1] as string));
+  const backend = /^\/v1\/realtime_sessions\/([^/]+)\/connect_backend$/.exec(pathname);
+  if (backend) return pick({ POST: 'connect_backend' }, decode(backend[1] as string));
   const one = /^\/v1\/realtime_sessions\/([^/]+)$/.exec(pathname);
   if (one) return pick({ GET: 'retrieve', DELETE: 'cancel' }, decode(one[1] as string));
   return { kind: 'none' };
@@ -129,6 +135,8 @@ async function dispatch(
     if (body.invalid) return { response: errorResponse(400, ERROR_TEXT.invalidJson) };
     return createSession(core, body.value);
   }
+  // No body is documented; one sent anyway is ignored (as an unknown field would be).
+  if (route === 'connect_backend') return connectBackend(core, id);
   return route === 'retrieve' ? retrieveSession(core, id) : cancelSession(core, id);
 }
 
@@ -147,6 +155,10 @@ async function readBody(request: Request, entry: RecordedRequest) {
 /** Builds the app over an emulator core. */
 export function createApp(core: AppCore): AppFetch {
   return async (request, init = {}) => {
+    const control = await handleControl(core.control, request).catch(() =>
+      errorResponse(500, 'Internal server error'),
+    );
+    if (control) return control;
     const startedMs = Date.now();
     const url = new URL(request.url);
     const match = matchRoute(request.method, url.pathname);

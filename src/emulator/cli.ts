@@ -1,11 +1,39 @@
 #!/usr/bin/env node
 // The runway-emulator command: starts the emulator, prints its URL and key, logs one line per request.
-import { CLI_HELP, type CliCommand, parseCli } from './cli_args.js';
+import { CLI_HELP, type CliCommand, type CliToolCommand, parseCli } from './cli_args.js';
+import { CONTROL_PREFIX } from './control.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 
 function fail(message: string): never {
   process.stderr.write(`runway-emulator: ${message} (see --help)\n`);
   process.exit(2);
+}
+
+/** `call-tool` / `client-event`: one request to a running emulator's control route. */
+async function runToolCommand(command: CliToolCommand): Promise<void> {
+  const what = command.action === 'call' ? 'tool_calls' : 'client_events';
+  const path = `${CONTROL_PREFIX}/realtime_sessions/${encodeURIComponent(command.sessionId)}/${what}`;
+  const res = await fetch(`${command.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${command.apiKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ tool: command.tool, args: command.args, unchecked: command.unchecked }),
+  });
+  const text = await res.text();
+  if (res.ok) {
+    process.stdout.write(text === '' ? `sent ${command.tool}\n` : `${text}\n`);
+    return;
+  }
+  let error = text;
+  try {
+    error = String((JSON.parse(text) as { error?: unknown }).error ?? text);
+  } catch {
+    // not JSON: shown as it came
+  }
+  process.stderr.write(`runway-emulator: ${res.status} ${error}\n`);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
@@ -19,6 +47,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${CLI_HELP}\n`);
     return;
   }
+  if (command.kind === 'tool') return runToolCommand(command);
   let emulator: RunningEmulator;
   try {
     emulator = await startEmulator(command.options);

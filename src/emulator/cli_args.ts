@@ -8,6 +8,14 @@ import type { EmulatorOptions } from './types.js';
 export const CLI_HELP = `runway-emulator: a local emulator of Runway's realtime-sessions API (gwm1_avatars)
 
 Usage: runway-emulator [options]
+       runway-emulator call-tool SESSION_ID TOOL [ARGS_JSON] [--url URL] [--api-key KEY] [--unchecked]
+       runway-emulator client-event SESSION_ID TOOL [ARGS_JSON] [--url URL] [--api-key KEY] [--unchecked]
+
+  call-tool / client-event ask a running emulator (--url, default $RUNWAYML_BASE_URL; --api-key,
+  default $RUNWAYML_API_SECRET) to make the session's hosted character call a declared backend_rpc
+  tool (prints the outcome JSON: result, error or timeout) or emit a declared client_event tool.
+  ARGS_JSON defaults to {}; --unchecked skips the check of the args against the declared parameters.
+  Exit status 0 when done, 1 when refused (the emulator's error on stderr).
 
   --port N                   TCP port (default 0: an ephemeral port)
   --host ADDR                bind address (default 127.0.0.1)
@@ -35,10 +43,79 @@ Usage: runway-emulator [options]
 
 Exit status: 0 after SIGINT/SIGTERM, 2 on a bad flag.`;
 
+/** A `call-tool` / `client-event` request to a running emulator's control routes. */
+export interface CliToolCommand {
+  kind: 'tool';
+  action: 'call' | 'emit';
+  /** The emulator's base URL. */
+  url: string;
+  /** The emulator's API key (never printed). */
+  apiKey: string;
+  sessionId: string;
+  tool: string;
+  args: Record<string, unknown>;
+  unchecked: boolean;
+}
+
 /** Result of {@link parseCli}. */
 export type CliCommand =
   | { kind: 'help' }
-  | { kind: 'run'; options: EmulatorOptions; quiet: boolean };
+  | { kind: 'run'; options: EmulatorOptions; quiet: boolean }
+  | CliToolCommand;
+
+const TOOL_ACTIONS: Record<string, CliToolCommand['action']> = {
+  'call-tool': 'call',
+  'client-event': 'emit',
+};
+
+/** Parses `call-tool` / `client-event` (argv after the subcommand); `env` gives URL and key defaults. */
+function parseToolCommand(
+  action: CliToolCommand['action'],
+  argv: string[],
+  env: Record<string, string | undefined>,
+): CliToolCommand {
+  const name = action === 'call' ? 'call-tool' : 'client-event';
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      unchecked: { type: 'boolean' },
+    },
+  });
+  const [sessionId, tool, argsJson = '{}', ...extra] = positionals;
+  if (!sessionId || !tool || extra.length > 0) {
+    throw new Error(
+      `${name} expects SESSION_ID TOOL [ARGS_JSON], got ${positionals.length} arguments`,
+    );
+  }
+  let args: unknown;
+  try {
+    args = JSON.parse(argsJson);
+  } catch {
+    throw new Error(`${name}: ARGS_JSON must be JSON, got '${argsJson.slice(0, 60)}'`);
+  }
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    throw new Error(`${name}: ARGS_JSON must be a JSON object`);
+  }
+  const url = values.url ?? env.RUNWAYML_BASE_URL;
+  if (!url) throw new Error(`${name} needs --url or RUNWAYML_BASE_URL (the emulator's URL)`);
+  const apiKey = values['api-key'] ?? env.RUNWAYML_API_SECRET;
+  if (!apiKey)
+    throw new Error(`${name} needs --api-key or RUNWAYML_API_SECRET (the emulator's key)`);
+  return {
+    kind: 'tool',
+    action,
+    url: url.replace(/\/+$/, ''),
+    apiKey,
+    sessionId,
+    tool,
+    args: args as Record<string, unknown>,
+    unchecked: values.unchecked ?? false,
+  };
+}
 
 const int = (flag: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -47,8 +124,16 @@ const int = (flag: string, value: string | undefined): number | undefined => {
   return Number(value);
 };
 
-/** Parses argv (without node and script); throws an Error with a one-line message on a bad flag. */
-export function parseCli(argv: string[]): CliCommand {
+/**
+ * Parses argv (without node and script); throws an Error with a one-line message on a bad flag.
+ * `env` supplies the defaults of the tool subcommands (`RUNWAYML_BASE_URL`, `RUNWAYML_API_SECRET`).
+ */
+export function parseCli(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): CliCommand {
+  const action = argv[0] === undefined ? undefined : TOOL_ACTIONS[argv[0]];
+  if (action) return parseToolCommand(action, argv.slice(1), env);
   const { values } = parseArgs({
     args: argv,
     strict: true,

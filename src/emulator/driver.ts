@@ -1,4 +1,5 @@
 // The seam between the emulator core and an avatar worker that joins real LiveKit rooms.
+import type { ToolArgs, ToolCallOutcome } from './tools.js';
 import type { SessionVia, TerminalStatus } from './types.js';
 
 /**
@@ -48,7 +49,14 @@ export interface ByoSessionStart extends WorkerSessionBase {
 /** A hosted start: join Runway's own room (named after the session) as `worker:<sessionId>`. @public */
 export interface HostedSessionStart extends WorkerSessionBase {
   via: 'hosted' | 'elevenlabs';
-  livekit: { url: string; token: string; roomName: string; identity: string };
+  livekit: {
+    url: string;
+    token: string;
+    roomName: string;
+    identity: string;
+    /** The hidden backend handler's identity (`backend:<sessionId>`) the character's RPCs go to. */
+    backendIdentity: string;
+  };
   /** Only for `via: 'elevenlabs'`. */
   elevenlabs?: { signedUrl: string };
 }
@@ -71,4 +79,27 @@ export interface WorkerDriver {
   startByoSession(start: ByoSessionStart): void | Promise<void>;
   startHostedSession(start: HostedSessionStart): void | Promise<void>;
   stop(sessionId: string, status: TerminalStatus | 'DISPOSED'): void | Promise<void>;
+  /**
+   * Optional: makes the session's hosted character call a declared `backend_rpc` tool and resolves
+   * with the outcome. Rejects with `ToolCallRefused` or `NoRunningCharacter`.
+   */
+  callTool?(
+    sessionId: string,
+    name: string,
+    args: ToolArgs,
+    opts?: ToolCallRequestOptions,
+  ): Promise<ToolCallOutcome>;
+  /** Optional: makes the session's hosted character emit a declared `client_event` tool. */
+  emitClientEvent?(
+    sessionId: string,
+    name: string,
+    args: ToolArgs,
+    opts?: ToolCallRequestOptions,
+  ): Promise<void>;
+}
+
+/** Options of a tool call made on request (`Emulator.callTool`, the control route). @public */
+export interface ToolCallRequestOptions {
+  /** Skip the check of `args` against the declared parameters (to test a handler with bad input). */
+  unchecked?: boolean;
 }

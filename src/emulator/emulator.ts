@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { type AppFetch, type AppFetchInit, createApp } from './app.js';
 import { checkMode, checkRefusalWording, type ResolvedConfig } from './config.js';
-import type { WorkerDriver } from './driver.js';
+import type { ToolCallRequestOptions, WorkerDriver } from './driver.js';
 import { FaultBook } from './faults.js';
 import { Lifecycle } from './lifecycle.js';
 import {
@@ -14,6 +14,7 @@ import {
   snapshot,
 } from './store.js';
 import { TokenMint } from './tokens.js';
+import { NoRunningCharacter, type ToolArgs, type ToolCallOutcome } from './tools.js';
 import type {
   BillingSummary,
   EmulatedSession,
@@ -69,6 +70,11 @@ export class Emulator {
       requests: this.#log,
       closed: this.#closed.signal,
       onRequest: (entry) => this.#emit('request', { ...entry }),
+      control: {
+        apiKey: config.apiKey,
+        callTool: (id, name, args, opts) => this.callTool(id, name, args, opts),
+        emitClientEvent: (id, name, args, opts) => this.emitClientEvent(id, name, args, opts),
+      },
     });
   }
 
@@ -177,6 +183,56 @@ export class Emulator {
   /** READY credentials expire now → FAILED `SESSION.EXPIRED` (throws unless READY). */
   expire(id: string): void {
     this.#control('expire', id, (s) => this.#lifecycle.expire(s));
+  }
+
+  /**
+   * Makes the session's hosted character call its declared `backend_rpc` tool `name` now, over real
+   * LiveKit RPC from `worker:<id>` to the hidden handler `backend:<id>` (response timeout: the tool's
+   * `timeoutSeconds`, default 4), then say a short line with the result. Resolves with what the
+   * handler returned (`kind: 'result'`), its error (`'error'`) or `'timeout'`. Rejects with
+   * `NoRunningCharacter` (unknown session, ended, no worker running, bring-your-own-room) or
+   * `ToolCallRefused` (not declared, a `client_event` tool, args not fitting unless `unchecked`).
+   */
+  async callTool(
+    id: string,
+    name: string,
+    args: ToolArgs = {},
+    opts?: ToolCallRequestOptions,
+  ): Promise<ToolCallOutcome> {
+    const driver = this.#toolDriver(id);
+    if (!driver.callTool) throw new NoRunningCharacter(id, 'the worker driver cannot call tools');
+    return driver.callTool(id, name, args, opts);
+  }
+
+  /**
+   * Makes the session's hosted character emit its declared `client_event` tool `name`:
+   * `{"type":"client_event","tool":name,"args":args}` on the room's data channel (reliable).
+   * Resolves once sent; rejects like {@link callTool}.
+   */
+  async emitClientEvent(
+    id: string,
+    name: string,
+    args: ToolArgs = {},
+    opts?: ToolCallRequestOptions,
+  ): Promise<void> {
+    const driver = this.#toolDriver(id);
+    if (!driver.emitClientEvent) {
+      throw new NoRunningCharacter(id, 'the worker driver cannot emit client events');
+    }
+    await driver.emitClientEvent(id, name, args, opts);
+  }
+
+  #toolDriver(id: string): WorkerDriver {
+    const s = this.#store.get(id);
+    if (!s) throw new NoRunningCharacter(id, 'no such session', 'unknown_session');
+    if (s.status !== 'READY' && s.status !== 'RUNNING') {
+      throw new NoRunningCharacter(id, `the session is ${s.status}`);
+    }
+    if (s.via === 'integration' || s.via === 'livekit') {
+      throw new NoRunningCharacter(id, 'a bring-your-own-room session has no hosted character');
+    }
+    if (!this.#driver) throw new NoRunningCharacter(id, 'the emulator runs no avatar worker');
+    return this.#driver;
   }
 
   /**

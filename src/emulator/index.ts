@@ -33,9 +33,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 export type { AppFetchInit } from './app.js';
 export { RUNWAY_API_VERSION, SocketFault } from './app.js';
 export { EMULATOR_DEFAULTS } from './config.js';
+export { CONTROL_PREFIX } from './control.js';
 export type {
   ByoSessionStart,
   HostedSessionStart,
+  ToolCallRequestOptions,
   WorkerDriver,
   WorkerSessionBase,
   WorkerSignals,
@@ -47,7 +49,15 @@ export { defaultFaultBody, FAULT_GRAMMAR, FaultBook, parseFaultFlag } from './fa
 export { FAILURES } from './lifecycle.js';
 export { REDACTED } from './redact.js';
 export { DOC_URL, ERROR_TEXT } from './responses.js';
-export { generateApiKey, PLACEHOLDER_LIVEKIT_URL } from './tokens.js';
+export { backendIdentity, generateApiKey, PLACEHOLDER_LIVEKIT_URL } from './tokens.js';
+export type {
+  EmulatedTool,
+  EmulatedToolParameter,
+  ToolArgs,
+  ToolCallOutcome,
+  ToolRefusalReason,
+} from './tools.js';
+export { DEFAULT_TOOL_TIMEOUT_SECONDS, NoRunningCharacter, ToolCallRefused } from './tools.js';
 export type {
   BillingSummary,
   EmulatedSession,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from './config.js';
 import type { WorkerDriver, WorkerSessionBase, WorkerSignals } from './driver.js';
 import { isTerminal, type SessionState, type SessionStore, setStatus } from './store.js';
-import type { TokenMint } from './tokens.js';
+import { backendIdentity, type TokenMint } from './tokens.js';
 import type { SessionVia, TerminalStatus } from './types.js';
 import type { CreateBody } from './validation.js';
 
@@ -221,6 +221,7 @@ export class Lifecycle {
           token: worker.token,
           roomName: s.id,
           identity: worker.identity,
+          backendIdentity: backendIdentity(s.id),
         },
         ...(s.via === 'elevenlabs' ? { elevenlabs: { signedUrl } } : {}),
       });

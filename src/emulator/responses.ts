@@ -25,6 +25,9 @@ export const ERROR_TEXT = {
   sessionNotFound: 'Could not find realtime session',
   alreadyConsumed: 'Session has already been consumed',
   noLongerAvailable: 'Session is no longer available',
+  backendNeedsHostedRoom:
+    'connect_backend is only available for sessions hosted by Runway (not integration/livekit)',
+  controlNeedsWorker: 'No hosted character is running for this session',
   routeNotFound: 'Not found',
   methodNotAllowed: 'Method not allowed',
 } as const;

@@ -1,4 +1,4 @@
-// The four endpoint handlers (create, retrieve, cancel, consume), after routing, auth and faults.
+// The endpoint handlers (create, retrieve, cancel, consume, connect_backend), after routing, auth and faults.
 import type { ResolvedConfig } from './config.js';
 import type { Lifecycle } from './lifecycle.js';
 import { ERROR_TEXT, errorResponse, jsonResponse, noContent } from './responses.js';
@@ -97,5 +97,30 @@ export async function consumeSession(
   ctx.lifecycle.consume(s);
   const ttlS = Math.ceil((cfg.joinWindowMs + s.effectiveCapMs) / 1000) + 60;
   const credentials = await ctx.tokens.consumerCredentials(id, cfg.livekit, ttlS);
+  return { response: jsonResponse(200, credentials), sessionId: id };
+}
+
+/**
+ * `POST /v1/realtime_sessions/{id}/connect_backend` (API key, checked before): 200
+ * `{url, token, roomName}` for the hidden backend handler `backend:<id>` in the session's hosted
+ * room, at any status before the end (each call answers valid credentials for the same identity;
+ * LiveKit lets the newest connection with an identity replace an older one). The emulator's choices: an ended session
+ * answers 410, a bring-your-own-room session 400 (its character is in the customer's room, which
+ * Runway cannot hand out).
+ */
+export async function connectBackend(ctx: RouteContext, id: string): Promise<RouteResult> {
+  const invalid = validateSessionId(id);
+  if (invalid) return { response: invalid };
+  const s = ctx.store.get(id);
+  if (!s) return { response: notFound() };
+  if (s.via === 'integration' || s.via === 'livekit') {
+    return { response: errorResponse(400, ERROR_TEXT.backendNeedsHostedRoom), sessionId: id };
+  }
+  if (isTerminal(s.status)) {
+    return { response: errorResponse(410, ERROR_TEXT.noLongerAvailable), sessionId: id };
+  }
+  const cfg = ctx.config;
+  const ttlS = Math.ceil((cfg.readyLifetimeMs + cfg.joinWindowMs + s.effectiveCapMs) / 1000) + 60;
+  const credentials = await ctx.tokens.backendCredentials(id, cfg.livekit, ttlS);
   return { response: jsonResponse(200, credentials), sessionId: id };
 }

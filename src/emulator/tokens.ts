@@ -19,6 +19,11 @@ function signJwt(payload: Record<string, unknown>, secret: Buffer): string {
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
 
+/** The hidden backend handler's identity in a hosted session's room (the emulator's choice). @public */
+export function backendIdentity(sessionId: string): string {
+  return `backend:${sessionId}`;
+}
+
 /** Compares two secrets in constant time. */
 export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -58,6 +63,34 @@ export class TokenMint {
       room: sessionId,
       canPublish: true,
       canSubscribe: true,
+      canPublishData: true,
+    });
+    return { url: livekit.url, token: await at.toJwt(), roomName: sessionId };
+  }
+
+  /**
+   * Credentials connect_backend returns: identity {@link backendIdentity}, HIDDEN (other
+   * participants do not see it), data and RPC only (no tracks); the placeholder without `livekit`.
+   */
+  async backendCredentials(
+    sessionId: string,
+    livekit: EmulatorLiveKitOptions | undefined,
+    ttlS: number,
+  ): Promise<{ url: string; token: string; roomName: string }> {
+    const identity = backendIdentity(sessionId);
+    if (!livekit) {
+      const exp = Math.floor(Date.now() / 1000) + ttlS;
+      const video = { room: sessionId, hidden: true };
+      const token = signJwt({ sub: identity, exp, video }, this.#secret);
+      return { url: PLACEHOLDER_LIVEKIT_URL, token, roomName: sessionId };
+    }
+    const at = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, ttl: ttlS });
+    at.addGrant({
+      roomJoin: true,
+      room: sessionId,
+      hidden: true,
+      canPublish: false,
+      canSubscribe: false,
       canPublishData: true,
     });
     return { url: livekit.url, token: await at.toJwt(), roomName: sessionId };

@@ -43,11 +43,17 @@ export const EMULATOR_MODES: readonly EmulatorMode[] = [
   'integration',
 ];
 
-/** The four emulated endpoints. @public */
-export type RouteName = 'create' | 'retrieve' | 'cancel' | 'consume';
+/** The emulated endpoints. @public */
+export type RouteName = 'create' | 'retrieve' | 'cancel' | 'consume' | 'connect_backend';
 
 /** Every {@link RouteName}. @public */
-export const ROUTE_NAMES: readonly RouteName[] = ['create', 'retrieve', 'cancel', 'consume'];
+export const ROUTE_NAMES: readonly RouteName[] = [
+  'create',
+  'retrieve',
+  'cancel',
+  'consume',
+  'connect_backend',
+];
 
 /** A realtime session status as `GET /v1/realtime_sessions/{id}` reports it. @public */
 export type SessionStatus =

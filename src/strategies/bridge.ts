@@ -208,7 +208,8 @@ export class MediaBridge {
   /** Voice frames read before the first picture (not forwarded). */
   #droppedBeforeFace = 0;
   /** Milestones of the first picture, ms (monotonic), logged once when it is shown. */
-  readonly #firstAt: { attached?: number; voice?: number; picture?: number; published?: number } = {};
+  readonly #firstAt: { attached?: number; voice?: number; picture?: number; published?: number } =
+    {};
   /** The user's microphone, published into the current feed's room. */
   #userAudio: LowLatencyAudio | undefined;
   #userReader: Reader<AudioFrame> | undefined;

@@ -54,6 +54,11 @@ async function createByoSession(ctx: StrategyContext, name: ByoStrategyName): Pr
     roomName: ctx.roomName,
     agentIdentity: ctx.agentIdentity,
   });
+  if (ctx.tools && ctx.tools.wire.length > 0)
+    log().info(
+      { strategy: name, tools: ctx.tools.wire.length },
+      "Runway tools are declared with hosted sessions only: here the agent's own LLM speaks and runs its tools",
+    );
   let id: string;
   try {
     ({ id } = await client.createSession(body, { signal: ctx.signal }));

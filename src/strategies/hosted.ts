@@ -5,8 +5,10 @@ import { endSession } from '../ending/end_session.js';
 import { RunwayAvatarError } from '../errors.js';
 import { isTranscription } from '../events.js';
 import { mintAvatarToken } from '../livekit/token.js';
+import { ToolBackend } from '../livekit/tool_backend.js';
 import { log } from '../log.js';
-import { baseBody } from './body.js';
+import { CLIENT_EVENT_TOPIC } from '../tools/definitions.js';
+import { hostedBody } from './body.js';
 import { MediaBridge, RunwayFeed } from './bridge.js';
 import { pollUntilReady } from './poll.js';
 import type { ActiveAvatar, Strategy, StrategyContext } from './strategy.js';
@@ -51,17 +53,20 @@ export class HostedStrategy implements Strategy {
       onData: (m) => {
         ctx.emit('runway_data', m);
         if (isTranscription(m.message)) ctx.emit('transcription', m.message);
-        else if (m.message.type === 'client_event') ctx.emit('client_event', m.message);
+        else if (isClientEvent(m.message)) {
+          ctx.emit('client_event', m.message);
+          if (ctx.options.forwardClientEvents) forwardClientEvent(ctx, m.message);
+        }
       },
     });
     try {
-      const feed = await openFeed(ctx, bridge);
+      const opened = await openFeed(ctx, bridge);
       await bridge.ready;
       log().warn(
-        { sessionId: feed.sessionId },
+        { sessionId: opened.feed.sessionId },
         "hosted Runway avatar: Runway's character speaks with its own voice and personality; the agent's TTS output is muted",
       );
-      return new HostedAvatar(ctx, bridge, feed, new MutedAudioOutput());
+      return new HostedAvatar(ctx, bridge, opened, new MutedAudioOutput());
     } catch (error) {
       await bridge.close();
       throw error;
@@ -69,18 +74,27 @@ export class HostedStrategy implements Strategy {
   }
 }
 
+/** A Runway session shown (or about to be) through the bridge, with the handler of its backend tools. */
+interface OpenedFeed {
+  feed: RunwayFeed;
+  backend: ToolBackend | undefined;
+}
+
 /**
  * A new Runway session attached to the bridge (shown at once if first, else at its first frame). The
- * session is entered in the ledger as soon as it exists and cancelled on any failure or close.
+ * session is entered in the ledger as soon as it exists and cancelled on any failure or close. With
+ * backend tools, their handler joins Runway's room before the bridge does: the character cannot call a
+ * tool before it is answered. Its connect runs alongside the consume.
  */
-async function openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<RunwayFeed> {
+async function openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<OpenedFeed> {
   const { client, signal } = ctx;
   signal.throwIfAborted();
   const createdAtMs = Date.now();
-  const { id } = await client.createSession(baseBody(ctx.options), { signal });
+  const { id } = await client.createSession(hostedBody(ctx.options, ctx.tools), { signal });
   ctx.sessions.opened(id);
   log().info({ sessionId: id, strategy: 'hosted' }, 'Runway avatar session created');
   let feed: RunwayFeed | undefined;
+  let backend: Promise<ToolBackend> | undefined;
   try {
     signal.throwIfAborted();
     const ready = await pollUntilReady(client, id, {
@@ -89,18 +103,44 @@ async function openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<Runw
       signal,
       ...(ctx.learning ? { history: ctx.learning } : {}),
     });
+    const tools = ctx.tools?.backend ?? [];
+    if (tools.length > 0) {
+      backend = ToolBackend.connect({ client, sessionId: id, tools, signal });
+      backend.catch(() => {}); // awaited below; a failure is handled there
+    }
     const credentials = await client.consumeSession(id, ready.sessionKey, { signal });
+    const handler = await backend;
     feed = new RunwayFeed(id, credentials);
     await bridge.attach(feed, { signal });
-    return feed;
+    return { feed, backend: handler };
   } catch (error) {
     if (feed) {
       bridge.forget(feed);
       await feed.close();
     }
+    await backend?.then((b) => b.close()).catch(() => {});
     await ctx.sessions.cancel(id, ctx.options.connOptions.timeoutMs);
     throw signal.aborted ? signal.reason : error;
   }
+}
+
+/** True for a client event of a tool (Runway's acknowledgements, `args.status === 'event_sent'`, are not). */
+function isClientEvent(message: Record<string, unknown>): boolean {
+  if (message.type !== 'client_event' || typeof message.tool !== 'string') return false;
+  const args = message.args as Record<string, unknown> | undefined;
+  return args?.status !== 'event_sent';
+}
+
+/** Publishes a client event into the agent's room, for the user's app (`CLIENT_EVENT_TOPIC`). */
+function forwardClientEvent(ctx: StrategyContext, message: Record<string, unknown>): void {
+  const payload = new TextEncoder().encode(
+    JSON.stringify({ type: 'client_event', tool: message.tool, args: message.args ?? {} }),
+  );
+  ctx.room.localParticipant
+    ?.publishData(payload, { reliable: true, topic: CLIENT_EVENT_TOPIC })
+    .catch((error: unknown) =>
+      log().warn({ error: String(error) }, 'could not forward a Runway client event'),
+    );
 }
 
 /** One hosted session shown through the bridge; see the ActiveAvatar contract. */
@@ -108,12 +148,19 @@ class HostedAvatar implements ActiveAvatar {
   readonly strategy = 'hosted' as const;
   readonly mutesAgent = true;
 
+  private readonly feed: RunwayFeed;
+  /** Answers the session's backend tools; leaves with the session. */
+  readonly backend: ToolBackend | undefined;
+
   constructor(
     private readonly ctx: StrategyContext,
     readonly bridge: MediaBridge,
-    private readonly feed: RunwayFeed,
+    opened: OpenedFeed,
     readonly audioOutput: MutedAudioOutput,
-  ) {}
+  ) {
+    this.feed = opened.feed;
+    this.backend = opened.backend;
+  }
 
   get sessionId(): string {
     return this.feed.sessionId;
@@ -132,7 +179,7 @@ class HostedAvatar implements ActiveAvatar {
         workerGone,
       }),
     );
-    await feed.close();
+    await Promise.all([feed.close(), this.backend?.close()]);
   }
 
   async end(_reason: string, opts?: { workerGone?: boolean }): Promise<void> {
@@ -142,12 +189,13 @@ class HostedAvatar implements ActiveAvatar {
 
   async replace(reason: 'renewal' | 'respawn'): Promise<ActiveAvatar> {
     const { ctx, bridge } = this;
-    const next = await openFeed(ctx, bridge);
+    const opened = await openFeed(ctx, bridge);
+    const next = opened.feed;
     try {
       await waitShown(next, ctx.options.avatarJoinTimeoutMs, ctx.signal);
     } catch (error) {
       bridge.forget(next);
-      await next.close();
+      await Promise.all([next.close(), opened.backend?.close()]);
       await ctx.sessions.cancel(next.sessionId, ctx.options.connOptions.timeoutMs);
       throw ctx.signal.aborted ? ctx.signal.reason : error;
     }
@@ -156,7 +204,7 @@ class HostedAvatar implements ActiveAvatar {
       { sessionId: next.sessionId, previousSessionId: this.sessionId, reason },
       'Runway avatar session replaced',
     );
-    return new HostedAvatar(ctx, bridge, next, this.audioOutput);
+    return new HostedAvatar(ctx, bridge, opened, this.audioOutput);
   }
 
   onLost(listener: (reason: string) => void): () => void {

@@ -9,6 +9,7 @@ import type { EmitEvent } from '../events.js';
 import type { Learning } from '../learning/cache.js';
 import type { LiveKitCredentials } from '../livekit/credentials.js';
 import type { ResolvedOptions } from '../options.js';
+import type { SessionTools } from '../tools/session_tools.js';
 import type { MediaBridge } from './bridge.js';
 import type { StrategyName } from './registry.js';
 
@@ -36,6 +37,11 @@ export interface StrategyContext {
   sessions: SessionLedger;
   /** Where detection verdicts and READY timings are learnt (default: the environment's store). */
   learning?: Learning;
+  /**
+   * The session's Runway tools (the user's and the agent's own, checked at start()): sent with hosted
+   * sessions only, each backend_rpc one answered by a handler joined per session.
+   */
+  tools?: SessionTools;
 }
 
 /**

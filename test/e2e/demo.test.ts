@@ -54,4 +54,29 @@ describe('npm run demo', () => {
     expect((await stat(join(out, 'agent.log'))).size).toBeGreaterThan(0);
     expect((await stat(join(out, 'heard.wav'))).size).toBeGreaterThan(44 + 48_000 * 2);
   }, 120_000);
+
+  it('hosted: the character calls the example agent’s own tool, and the result comes back', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'demo-test-'));
+    onTestFinished(() => rm(out, { recursive: true, force: true }));
+
+    const run = await runDemo(['--strategy', 'hosted', '--seconds', '6', '--out', out], 110_000);
+    const explain = `exit ${run.code}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`;
+    expect(run.code, explain).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(summary.strategy.used, explain).toBe('hosted');
+    // examples/agent.ts's time_in_city ran in the agent's job process, answered through the plugin.
+    expect(summary.toolCall, explain).toMatchObject({
+      tool: 'time_in_city',
+      args: { city: 'Paris', timeZone: 'Europe/Paris' },
+      outcome: 'result',
+      result: { city: 'Paris', timeZone: 'Europe/Paris' },
+    });
+    expect(summary.toolCall.result.time).toMatch(/^\d\d:\d\d$/);
+    expect(run.stdout).toMatch(/tool result after/);
+    // The character said the result; the session ended and nothing bills.
+    expect(summary.avatarLines.map((l: { text: string }) => l.text).join('\n')).toContain(
+      'The tool said:',
+    );
+    expect(summary.billing.sessionsBilling).toBe(0);
+  }, 120_000);
 });

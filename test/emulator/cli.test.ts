@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'vitest';
 import { parseCli } from '../../src/emulator/cli_args.js';
-import { PRESET_BODY } from './helpers.js';
+import type { WorkerDriver } from '../../src/emulator/index.js';
+import { createPreset, fastEmulator, PRESET_BODY } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -99,6 +100,53 @@ describe.concurrent('runway-emulator CLI', () => {
   });
 });
 
+// Not concurrent: fastEmulator() closes the emulator through the current test's onTestFinished.
+describe('runway-emulator tool subcommands', () => {
+  it('call-tool and client-event ask a running emulator; a refusal exits 1 with its error', async (ctx) => {
+    const { expect } = ctx;
+    const seen: string[] = [];
+    const driver: WorkerDriver = {
+      startByoSession() {},
+      startHostedSession() {},
+      stop() {},
+      async callTool(id, tool, args) {
+        seen.push(`call ${tool} ${JSON.stringify(args)}`);
+        return {
+          tool,
+          args,
+          callerIdentity: `worker:${id}`,
+          destinationIdentity: `backend:${id}`,
+          timeoutMs: 4000,
+          elapsedMs: 3,
+          kind: 'result',
+          payload: '"sunny"',
+          result: 'sunny',
+          json: true,
+        };
+      },
+      async emitClientEvent(_id, tool) {
+        seen.push(`emit ${tool}`);
+      },
+    };
+    const emulator = await fastEmulator({ driver });
+    const id = await createPreset(emulator);
+    await emulator.waitForStatus(id, 'READY', 2_000);
+    const target = ['--url', emulator.url, '--api-key', emulator.apiKey];
+    const called = runCli(['call-tool', id, 'weather', '{"city":"Paris"}', ...target], ctx);
+    expect([await called.exited, called.stderr()]).toEqual([0, '']);
+    expect(JSON.parse(called.stdout())).toMatchObject({ kind: 'result', result: 'sunny' });
+    const emitted = runCli(['client-event', id, 'show', ...target], ctx);
+    expect(await emitted.exited).toBe(0);
+    expect(emitted.stdout()).toBe('sent show\n');
+    expect(seen).toEqual(['call weather {"city":"Paris"}', 'emit show']);
+    const unknown = '6f1c3b0e-8a4d-4c59-9e0a-2b7d6c1f4a90';
+    const refused = runCli(['call-tool', unknown, 'weather', ...target], ctx);
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toBe(`runway-emulator: 404 session ${unknown}: no such session\n`);
+    expect(refused.stdout() + refused.stderr()).not.toContain(emulator.apiKey);
+  });
+});
+
 describe('parseCli', () => {
   it('maps flags to emulator options', ({ expect }) => {
     expect(
@@ -147,6 +195,39 @@ describe('parseCli', () => {
     expect(noWorker.kind === 'run' && noWorker.options.worker).toBe(false);
     const wording = parseCli(['--refusal-wording', 'zod3']);
     expect(wording.kind === 'run' && wording.options.refusalWording).toBe('zod3');
+  });
+
+  it('parses call-tool / client-event, with URL and key from the environment by default', ({
+    expect,
+  }) => {
+    const env = { RUNWAYML_BASE_URL: 'http://127.0.0.1:9/', RUNWAYML_API_SECRET: 'key_env' };
+    expect(parseCli(['call-tool', 'sid', 'weather', '{"city":"Rome"}'], env)).toEqual({
+      kind: 'tool',
+      action: 'call',
+      url: 'http://127.0.0.1:9',
+      apiKey: 'key_env',
+      sessionId: 'sid',
+      tool: 'weather',
+      args: { city: 'Rome' },
+      unchecked: false,
+    });
+    expect(
+      parseCli(
+        ['client-event', 'sid', 'show', '--unchecked', '--url', 'http://h:1', '--api-key', 'k'],
+        {},
+      ),
+    ).toMatchObject({ action: 'emit', url: 'http://h:1', apiKey: 'k', args: {}, unchecked: true });
+  });
+
+  it.for([
+    [['call-tool', 'sid'], /call-tool expects SESSION_ID TOOL \[ARGS_JSON\], got 1 arguments/],
+    [['call-tool', 'sid', 't', '{'], /ARGS_JSON must be JSON/],
+    [['client-event', 'sid', 't', '[1]'], /ARGS_JSON must be a JSON object/],
+    [['call-tool', 'sid', 't', '--api-key', 'k'], /needs --url or RUNWAYML_BASE_URL/],
+    [['call-tool', 'sid', 't', '--url', 'http://h:1'], /needs --api-key or RUNWAYML_API_SECRET/],
+    [['call-tool', 'sid', 't', '--bogus'], /Unknown option '--bogus'/],
+  ] as [string[], RegExp][])('refuses tool command %j', ([args, message], { expect }) => {
+    expect(() => parseCli(args, {})).toThrow(message);
   });
 
   it.for([

@@ -61,10 +61,12 @@ describe('layering', () => {
       ),
     ).toEqual([]);
   });
-  // Layers, bottom up: api → learning → livekit → ending → strategies → session → avatar_session. Each
-  // imports only the layers below it (plus the leaves errors, events, log, options, version).
+  // Layers, bottom up: api → tools → learning → livekit → ending → strategies → session → avatar_session.
+  // Each imports only the layers below it (plus the leaves errors, events, log, options, version). Tool
+  // definitions are policy over api's error formatting, below everything that touches a room.
   const LAYERS = [
     'api',
+    'tools',
     'learning',
     'livekit',
     'ending',

@@ -7,6 +7,13 @@ import {
   Room,
   TrackKind,
 } from '@livekit/rtc-node';
+import {
+  NoRunningCharacter,
+  resultLine,
+  type ToolArgs,
+  type ToolCallOutcome,
+  ToolCallRefused,
+} from '../tools.js';
 import type { PlayoutSegment, SegmentOutcome } from './audio_player.js';
 import type {
   CharacterEvent,
@@ -23,6 +30,7 @@ import {
 } from './media.js';
 import { rmsLevel } from './signal.js';
 import { speak, speechDurationMs } from './speech_synth.js';
+import { callBackendTool, emitClientEvent, type ToolCallOptions } from './tool_caller.js';
 import type { AvatarWorkerState, WorkerLeaveReason } from './types.js';
 import { VoiceActivity } from './voice_activity.js';
 
@@ -40,8 +48,9 @@ type EventBody = CharacterEvent extends infer E
  * Joins Runway's own room (hosted sessions) as the character and starts serving: says
  * `startScript` when the first participant arrives, answers each finished user turn (voice
  * activity by RMS on their audio) with synthetic speech, stops talking when interrupted, and sends
- * `{"type":"transcription", role, turn, text}` data messages for both sides. Resolves once the
- * join succeeded or failed (failures are events, never rejections).
+ * `{"type":"transcription", role, turn, text}` data messages for both sides. On demand it calls the
+ * session's `backend_rpc` tools over LiveKit RPC (and says the result) and emits its `client_event`
+ * tools. Resolves once the join succeeded or failed (failures are events, never rejections).
  */
 export async function startCharacterWorker(opts: CharacterWorkerOptions): Promise<CharacterWorker> {
   const worker = new EmulatedCharacter(opts);
@@ -154,8 +163,63 @@ class EmulatedCharacter implements CharacterWorker {
     await this.#teardown();
   }
 
+  /**
+   * Calls the declared `backend_rpc` tool `name` with `args` and says a short line with what came
+   * back. Rejects with `ToolCallRefused` (undeclared, wrong type, bad args) or `NoRunningCharacter`.
+   */
+  async callTool(name: string, args: ToolArgs, opts?: ToolCallOptions): Promise<ToolCallOutcome> {
+    const participant = this.#running();
+    let outcome: ToolCallOutcome;
+    try {
+      outcome = await callBackendTool(this.#toolContext(participant), name, args, opts);
+    } catch (err) {
+      if (err instanceof ToolCallRefused) this.#refused(err);
+      throw err;
+    }
+    this.#emit({ type: 'tool_call', outcome });
+    if (!this.#leaving) void this.#say(resultLine(outcome));
+    return outcome;
+  }
+
+  /** Emits the declared `client_event` tool `name`; rejects like {@link callTool}. */
+  async emitClientEvent(name: string, args: ToolArgs, opts?: ToolCallOptions): Promise<void> {
+    const participant = this.#running();
+    try {
+      await emitClientEvent(this.#toolContext(participant), name, args, opts);
+    } catch (err) {
+      if (err instanceof ToolCallRefused) this.#refused(err);
+      throw err;
+    }
+    this.#emit({ type: 'client_event_sent', tool: name, args });
+  }
+
+  #running() {
+    const participant = this.#room.localParticipant;
+    if (this.#state !== 'joined' || this.#leaving || !participant) {
+      throw new NoRunningCharacter(
+        this.sessionId,
+        `the character is ${this.#state}, not in the room`,
+      );
+    }
+    return participant;
+  }
+
+  #toolContext(participant: NonNullable<Room['localParticipant']>) {
+    return {
+      participant,
+      tools: this.#o.tools ?? [],
+      backendIdentity: this.#o.backendIdentity ?? `backend:${this.sessionId}`,
+    };
+  }
+
+  #refused(err: ToolCallRefused): void {
+    this.#emit({ type: 'tool_refused', tool: err.tool, reason: err.reason, message: err.message });
+  }
+
   #onParticipant(p: RemoteParticipant, joined: boolean): void {
     if (this.#leaving) return;
+    // The backend handler joins hidden; should the server show it anyway, it is not a user.
+    if (p.identity === (this.#o.backendIdentity ?? `backend:${this.sessionId}`)) return;
     this.#participants += joined ? 1 : -1;
     this.#emit({ type: joined ? 'participant_joined' : 'participant_left', identity: p.identity });
     if (!joined || this.#greeted) return;

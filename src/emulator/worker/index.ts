@@ -37,6 +37,12 @@ export {
 export { WORKER_AUDIO_TRACK, WORKER_VIDEO_TRACK } from './media.js';
 export { rmsLevel } from './signal.js';
 export { speechDurationMs } from './speech_synth.js';
+export {
+  callBackendTool,
+  emitClientEvent,
+  type ToolCallContext,
+  type ToolCallOptions,
+} from './tool_caller.js';
 export type {
   AvatarWorker,
   AvatarWorkerEvent,

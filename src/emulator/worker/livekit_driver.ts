@@ -1,6 +1,7 @@
 // A WorkerDriver that runs the emulated worker (BYO) or character (hosted) in real LiveKit rooms.
 import type { HostedSessionStart, WorkerDriver, WorkerSignals } from '../driver.js';
 import { FAILURES } from '../lifecycle.js';
+import { NoRunningCharacter, readTools } from '../tools.js';
 import { startCharacterWorker } from './character.js';
 import type { CharacterEvent, CharacterWorker, CharacterWorkerOptions } from './character_types.js';
 import type {
@@ -40,12 +41,32 @@ const JOIN_FAILED = 'The avatar worker could not join the LiveKit room';
  *   (removed, disconnected, killed) → `left()` (the session keeps billing until its cap).
  * - Hosted: `participant_joined` → `joined()`, `participant_left` → `left()`, `end_call` →
  *   `endCall()`, join failures → `fail(INTERNAL.WORKER_ERROR)`.
- * `stop(sessionId)` and the session's abort signal make the worker leave.
+ * `stop(sessionId)` and the session's abort signal make the worker leave. `callTool` and
+ * `emitClientEvent` reach the hosted character of a session (tools from the create body).
  */
 export function createLiveKitWorkerDriver(
   opts: LiveKitWorkerDriverOptions = {},
 ): LiveKitWorkerDriver {
   const workers = new Map<string, AvatarWorker | CharacterWorker>();
+  const characters = new Set<CharacterWorker>();
+
+  // Characters by session from the start of their join (a tool call may come as soon as the
+  // `joined` event, before the join has finished) until they leave.
+  const starting = new Map<string, Promise<CharacterWorker>>();
+
+  const characterOf = async (sessionId: string): Promise<CharacterWorker> => {
+    const w = workers.get(sessionId) ?? (await starting.get(sessionId));
+    if (!w || w.state === 'left') {
+      throw new NoRunningCharacter(sessionId, 'no emulated character is running');
+    }
+    if (!characters.has(w as CharacterWorker)) {
+      throw new NoRunningCharacter(
+        sessionId,
+        'a bring-your-own-room session has no hosted character',
+      );
+    }
+    return w as CharacterWorker;
+  };
 
   const track = (sessionId: string, w: AvatarWorker | CharacterWorker, signal: AbortSignal) => {
     if (w.state === 'left') return;
@@ -118,7 +139,7 @@ export function createLiveKitWorkerDriver(
       track(start.sessionId, w, start.signal);
     },
     async startHostedSession(start: HostedSessionStart) {
-      const w = await startCharacterWorker({
+      const pending = startCharacterWorker({
         url: start.livekit.url,
         token: start.livekit.token,
         sessionId: start.sessionId,
@@ -126,9 +147,26 @@ export function createLiveKitWorkerDriver(
         video: opts.video,
         audio: opts.audio,
         reply: opts.reply,
+        tools: readTools(start.tools),
+        backendIdentity: start.livekit.backendIdentity,
         onEvent: onHosted(start.signals),
+      }).then((w) => {
+        characters.add(w);
+        void w.ended.then(() => {
+          characters.delete(w);
+          starting.delete(start.sessionId);
+        });
+        return w;
       });
+      starting.set(start.sessionId, pending);
+      const w = await pending;
       track(start.sessionId, w, start.signal);
+    },
+    async callTool(sessionId, name, args, callOpts) {
+      return (await characterOf(sessionId)).callTool(name, args, callOpts);
+    },
+    async emitClientEvent(sessionId, name, args, callOpts) {
+      await (await characterOf(sessionId)).emitClientEvent(name, args, callOpts);
     },
     async stop(sessionId, status) {
       await workers.get(sessionId)?.stop(status);

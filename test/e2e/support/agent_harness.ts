@@ -64,6 +64,8 @@ export interface PreparedAgent extends AgentRoom {
 export async function prepareAgentWithAvatar(
   emulator: RunningEmulator,
   avatarOptions: AvatarSessionOptions = {},
+  /** The agent the AgentSession runs (default: a bare one). */
+  agent?: voice.Agent,
 ): Promise<PreparedAgent> {
   const env = liveKitEnv();
   const roomName = `room-${randomUUID().slice(0, 8)}`;
@@ -104,7 +106,7 @@ export async function prepareAgentWithAvatar(
       livekitApiSecret: env.apiSecret,
     });
     await session.start({
-      agent: new voice.Agent({ instructions: 'test' }),
+      agent: agent ?? new voice.Agent({ instructions: 'test' }),
       room: agentRoom,
       inputOptions: { audioEnabled: false },
     });
@@ -118,8 +120,10 @@ export async function startAgentWithAvatar(
   avatarOptions: AvatarSessionOptions = {},
   /** Runs with the agent and the user connected, right before `avatar.start()`. */
   beforeStart?: (roomName: string, agentRoom: Room) => Promise<void>,
+  /** The agent the AgentSession runs (default: a bare one). */
+  agent?: voice.Agent,
 ): Promise<AgentRoom> {
-  const prepared = await prepareAgentWithAvatar(emulator, avatarOptions);
+  const prepared = await prepareAgentWithAvatar(emulator, avatarOptions, agent);
   await beforeStart?.(prepared.roomName, prepared.agentRoom);
   await prepared.start();
   return prepared;
