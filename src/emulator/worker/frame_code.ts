@@ -1,33 +1,61 @@
-// Draws a frame counter and an audio level into video frames as big luma blocks, and reads them back.
+// Draws a frame counter and an audio level into a band along the bottom of video frames as big luma blocks,
+// and reads them back. The rest of the frame is the avatar's face (face.ts).
 import { VideoBufferType } from '@livekit/rtc-node';
 
 /**
- * Layout. The top 80 % of the frame is a grid of {@link GRID_COLS} × {@link GRID_ROWS} cells, each
- * either black or white. Four corner cells are fixed references (white, black / black, white) so a
- * decoder can pick its threshold from the frame itself; the other 36 cells carry, most significant
- * bit first: the 16-bit counter, the 8-bit level, a 4-bit magic and a CRC-8 of the counter and
- * level. The bottom 20 % is a horizontal bar whose length shows the level (for people, not decoded).
- * Cells are fractions of the frame, so a decoder reads them at any resolution the SFU forwards.
+ * The frame code's layout, the one description the encoder and every decoder use. The bottom
+ * {@link FRAME_CODE_LAYOUT.bandFraction} of the frame is a grid of `cols` × `rows` cells, each
+ * either black or white. The band's four corner cells are fixed references (white top-left and
+ * bottom-right, black top-right and bottom-left) so a decoder picks its threshold from the frame
+ * itself; the other 38 cells carry, most significant bit first: the 16-bit counter, the 8-bit level,
+ * a 6-bit magic and a CRC-8 of the counter and level. Cells are fractions of the frame, so a decoder
+ * reads them at any resolution the SFU forwards or a bridge scales to.
+ *
+ * Sized for the smallest picture a viewer gets, the lowest simulcast layer (278×180) and the ramp-up
+ * frame (272×176): a cell is then ~19.5 × 14.7 px, as much area as the 24 × 12 px that was asked for
+ * but squarer, because what breaks decoding after VP8 is the distance from the sampled centre to the
+ * nearest edge (its 4×4 transforms and loop filter smear up to 3 px across an edge), and that is set
+ * by the shorter side. The decoder samples the central 40 % of each side: ≥ 5.8 px from any edge.
  */
-const GRID_COLS = 8;
-const GRID_ROWS = 5;
-const GRID_HEIGHT_FRACTION = 0.8;
+export const FRAME_CODE_LAYOUT = {
+  cols: 14,
+  rows: 3,
+  /** Height of the band as a fraction of the frame's height, at the bottom. */
+  bandFraction: 0.25,
+  /** Cell indexes (row-major from the band's top-left) of the white references. */
+  refWhite: [0, 14 * 3 - 1],
+  /** Cell indexes of the black references. */
+  refBlack: [14 - 1, 14 * 3 - 14],
+  /** Fraction of a cell's side, centred, that the decoder samples. */
+  sampleFraction: 0.4,
+} as const;
+
+const {
+  cols: GRID_COLS,
+  rows: GRID_ROWS,
+  refWhite: REF_WHITE,
+  refBlack: REF_BLACK,
+} = FRAME_CODE_LAYOUT;
 const CELL_COUNT = GRID_COLS * GRID_ROWS;
-const REF_WHITE = [0, CELL_COUNT - 1] as const;
-const REF_BLACK = [GRID_COLS - 1, CELL_COUNT - GRID_COLS] as const;
-const MAGIC = 0b0110;
-const DATA_BITS = 16 + 8 + 4 + 8;
+const MAGIC_BITS = 6;
+const MAGIC = 0b011010;
+const DATA_BITS = 16 + 8 + MAGIC_BITS + 8;
 
 const LUMA_BLACK = 16;
 const LUMA_WHITE = 235;
-const LUMA_BAR_ON = 200;
-const LUMA_BAR_OFF = 40;
+/** Luma of a fresh buffer's picture area (the face painter draws over it). */
+const LUMA_BACKGROUND = 60;
 const CHROMA_NEUTRAL = 128;
 
-/** Samples per cell axis when decoding (6 × 6 points in the cell's central half). */
+/** Samples per cell axis when decoding (6 × 6 points in the cell's sampled centre). */
 const SAMPLES_PER_AXIS = 6;
 /** Minimum white−black contrast (luma) for a frame to count as coded. */
 const MIN_CONTRAST = 60;
+
+/** First row of the code band in a frame `height` rows tall: the picture above it is the face's. */
+export function codeBandTop(height: number): number {
+  return height - Math.round(height * FRAME_CODE_LAYOUT.bandFraction);
+}
 
 /** The frame counter wraps at this value. */
 export const FRAME_COUNTER_MODULO = 65536;
@@ -74,9 +102,9 @@ export function i420Size(width: number, height: number): number {
  * Allocate once per video source and draw into it for every frame.
  */
 export function allocateI420(width: number, height: number): Uint8Array {
-  if (width < GRID_COLS * 2 || height < GRID_ROWS * 4) throw new RangeError('frame too small');
+  if (width < GRID_COLS * 2 || height < GRID_ROWS * 8) throw new RangeError('frame too small');
   const data = new Uint8Array(i420Size(width, height));
-  data.fill(LUMA_BAR_OFF, 0, width * height);
+  data.fill(LUMA_BACKGROUND, 0, width * height);
   data.fill(CHROMA_NEUTRAL, width * height);
   return data;
 }
@@ -97,8 +125,8 @@ function crc8(counter: number, levelByte: number): number {
 function payloadBit(i: number, counter: number, levelByte: number, crc: number): number {
   if (i < 16) return (counter >> (15 - i)) & 1;
   if (i < 24) return (levelByte >> (23 - i)) & 1;
-  if (i < 28) return (MAGIC >> (27 - i)) & 1;
-  return (crc >> (35 - i)) & 1;
+  if (i < 24 + MAGIC_BITS) return (MAGIC >> (23 + MAGIC_BITS - i)) & 1;
+  return (crc >> (DATA_BITS - 1 - i)) & 1;
 }
 
 function fillRect(t: I420Target, x0: number, y0: number, x1: number, y1: number, v: number): void {
@@ -112,15 +140,17 @@ function quantizeLevel(level: number): number {
 }
 
 /**
- * Draws `counter` (taken modulo {@link FRAME_COUNTER_MODULO}) and `level` (0..1, clamped) into the Y
- * plane of `target`. Writes in place and allocates nothing.
+ * Draws `counter` (taken modulo {@link FRAME_COUNTER_MODULO}) and `level` (0..1, clamped) into the code
+ * band of `target`'s Y plane (the rows from {@link codeBandTop} down; the picture above is left as it
+ * is). Writes in place and allocates nothing.
  */
 export function encodeFrame(counter: number, level: number, target: I420Target): void {
   const { width, height } = target;
   const c = ((counter % FRAME_COUNTER_MODULO) + FRAME_COUNTER_MODULO) % FRAME_COUNTER_MODULO;
   const q = quantizeLevel(level);
   const crc = crc8(c, q);
-  const gridH = Math.floor(height * GRID_HEIGHT_FRACTION);
+  const top = codeBandTop(height);
+  const bandH = height - top;
   let dataIndex = 0;
   for (let cell = 0; cell < CELL_COUNT; cell++) {
     let bit: number;
@@ -131,13 +161,10 @@ export function encodeFrame(counter: number, level: number, target: I420Target):
     const row = (cell - col) / GRID_COLS;
     const x0 = Math.floor((col * width) / GRID_COLS);
     const x1 = Math.floor(((col + 1) * width) / GRID_COLS);
-    const y0 = Math.floor((row * gridH) / GRID_ROWS);
-    const y1 = Math.floor(((row + 1) * gridH) / GRID_ROWS);
+    const y0 = top + Math.floor((row * bandH) / GRID_ROWS);
+    const y1 = top + Math.floor(((row + 1) * bandH) / GRID_ROWS);
     fillRect(target, x0, y0, x1, y1, bit ? LUMA_WHITE : LUMA_BLACK);
   }
-  const barX = Math.round(Math.sqrt(q / 255) * width);
-  fillRect(target, 0, gridH, barX, height, LUMA_BAR_ON);
-  fillRect(target, barX, gridH, width, height, LUMA_BAR_OFF);
 }
 
 /** Luma (0..255) of pixel (x, y) of `f`, whatever its buffer type; -1 if the type is unknown. */
@@ -173,17 +200,23 @@ function lumaAt(f: DecodableFrame, x: number, y: number): number {
   }
 }
 
-/** Mean luma over the central half of grid cell `cell`; -1 if unreadable. */
-function cellMean(f: DecodableFrame, cell: number, gridH: number): number {
+/** Where the sampled centre of a cell starts, as a fraction of the cell's side. */
+const SAMPLE_START = (1 - FRAME_CODE_LAYOUT.sampleFraction) / 2;
+
+/** Mean luma over the sampled centre of band cell `cell`; -1 if unreadable. */
+function cellMean(f: DecodableFrame, cell: number, top: number): number {
   const col = cell % GRID_COLS;
   const row = (cell - col) / GRID_COLS;
   const cw = f.width / GRID_COLS;
-  const ch = gridH / GRID_ROWS;
+  const ch = (f.height - top) / GRID_ROWS;
+  const span = FRAME_CODE_LAYOUT.sampleFraction;
   let sum = 0;
   for (let sy = 0; sy < SAMPLES_PER_AXIS; sy++) {
-    const y = Math.floor(row * ch + ch * (0.25 + (0.5 * (sy + 0.5)) / SAMPLES_PER_AXIS));
+    const y = Math.floor(
+      top + row * ch + ch * (SAMPLE_START + (span * (sy + 0.5)) / SAMPLES_PER_AXIS),
+    );
     for (let sx = 0; sx < SAMPLES_PER_AXIS; sx++) {
-      const x = Math.floor(col * cw + cw * (0.25 + (0.5 * (sx + 0.5)) / SAMPLES_PER_AXIS));
+      const x = Math.floor(col * cw + cw * (SAMPLE_START + (span * (sx + 0.5)) / SAMPLES_PER_AXIS));
       const v = lumaAt(f, x, y);
       if (v < 0) return -1;
       sum += v;
@@ -198,12 +231,12 @@ function cellMean(f: DecodableFrame, cell: number, gridH: number): number {
  * fails (e.g. a frame smeared by the encoder), so a wrong value is never returned silently.
  */
 export function decodeFrame(frame: DecodableFrame): FrameCode | null {
-  if (frame.width < GRID_COLS || frame.height < GRID_ROWS * 2) return null;
-  const gridH = Math.floor(frame.height * GRID_HEIGHT_FRACTION);
-  const w0 = cellMean(frame, REF_WHITE[0], gridH);
-  const w1 = cellMean(frame, REF_WHITE[1], gridH);
-  const b0 = cellMean(frame, REF_BLACK[0], gridH);
-  const b1 = cellMean(frame, REF_BLACK[1], gridH);
+  if (frame.width < GRID_COLS || frame.height < GRID_ROWS * 4) return null;
+  const top = codeBandTop(frame.height);
+  const w0 = cellMean(frame, REF_WHITE[0], top);
+  const w1 = cellMean(frame, REF_WHITE[1], top);
+  const b0 = cellMean(frame, REF_BLACK[0], top);
+  const b1 = cellMean(frame, REF_BLACK[1], top);
   if (w0 < 0 || w1 < 0 || b0 < 0 || b1 < 0) return null;
   const white = Math.min(w0, w1);
   const black = Math.max(b0, b1);
@@ -216,12 +249,12 @@ export function decodeFrame(frame: DecodableFrame): FrameCode | null {
   let magic = 0;
   let crc = 0;
   for (let i = 0; i < DATA_BITS; i++) {
-    const m = cellMean(frame, DATA_CELLS[i]!, gridH);
+    const m = cellMean(frame, DATA_CELLS[i]!, top);
     if (Math.abs(m - threshold) < margin) return null;
     const bit = m > threshold ? 1 : 0;
     if (i < 16) counter = (counter << 1) | bit;
     else if (i < 24) levelByte = (levelByte << 1) | bit;
-    else if (i < 28) magic = (magic << 1) | bit;
+    else if (i < 24 + MAGIC_BITS) magic = (magic << 1) | bit;
     else crc = (crc << 1) | bit;
   }
   if (magic !== MAGIC || crc !== crc8(counter, levelByte)) return null;

@@ -15,11 +15,14 @@ export type {
   CharacterWorker,
   CharacterWorkerOptions,
 } from './character_types.js';
+export { eyesClosedAt, FacePainter, mouthOpening } from './face.js';
 export {
   allocateI420,
+  codeBandTop,
   type DecodableFrame,
   decodeFrame,
   encodeFrame,
+  FRAME_CODE_LAYOUT,
   FRAME_COUNTER_MODULO,
   type FrameCode,
   frameCounterDistance,

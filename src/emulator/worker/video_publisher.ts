@@ -1,5 +1,7 @@
-// Publishes the worker's synthetic camera: frames carrying a counter and the audible level, at a fixed rate.
+// Publishes the worker's synthetic camera at a fixed rate: a face talking with the audible level, above a band
+// carrying a frame counter and that level.
 import { VideoBufferType, VideoFrame, VideoSource } from '@livekit/rtc-node';
+import { eyesClosedAt, FacePainter } from './face.js';
 import { allocateI420, encodeFrame } from './frame_code.js';
 
 /** Options of {@link CodedVideo}. */
@@ -17,7 +19,8 @@ export interface CodedVideoOptions {
 const RAMP_UP_DIVISOR = 4;
 
 /**
- * A {@link VideoSource} fed at `fps` by a drift-corrected timer with frames drawn by
+ * A {@link VideoSource} fed at `fps` by a drift-corrected timer with frames drawn by a
+ * {@link FacePainter} (mouth open with the level, eyes blinking on the slot's time) and
  * {@link encodeFrame}. A frame's counter is its time slot (`fps` slots per second from start), so a
  * viewer can tell frames the worker skipped from frames lost on the way. One frame buffer, reused.
  */
@@ -27,6 +30,8 @@ export class CodedVideo {
   readonly #frame: VideoFrame;
   /** The smaller frame drawn while ramping up (only when `rampUpMs` is set). */
   readonly #rampFrame: VideoFrame | undefined;
+  readonly #painter: FacePainter;
+  readonly #rampPainter: FacePainter | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #startMs = 0;
   #running = false;
@@ -39,10 +44,12 @@ export class CodedVideo {
     this.source = new VideoSource(opts.width, opts.height);
     const data = allocateI420(opts.width, opts.height);
     this.#frame = new VideoFrame(data, opts.width, opts.height, VideoBufferType.I420);
+    this.#painter = new FacePainter(opts.width, opts.height);
     if (opts.rampUpMs && opts.rampUpMs > 0) {
-      const w = Math.max(16, Math.round(opts.width / RAMP_UP_DIVISOR / 2) * 2);
-      const h = Math.max(20, Math.round(opts.height / RAMP_UP_DIVISOR / 2) * 2);
+      const w = Math.max(28, Math.round(opts.width / RAMP_UP_DIVISOR / 2) * 2);
+      const h = Math.max(24, Math.round(opts.height / RAMP_UP_DIVISOR / 2) * 2);
       this.#rampFrame = new VideoFrame(allocateI420(w, h), w, h, VideoBufferType.I420);
+      this.#rampPainter = new FacePainter(w, h);
     }
   }
 
@@ -73,9 +80,12 @@ export class CodedVideo {
     // The counter is the frame's time slot since start; slots missed by a stalled loop are skipped.
     const elapsedMs = performance.now() - this.#startMs;
     const slot = Math.max(this.#slot, Math.floor(elapsedMs / periodMs));
-    const frame =
-      this.#rampFrame && elapsedMs < (this.#opts.rampUpMs ?? 0) ? this.#rampFrame : this.#frame;
-    encodeFrame(slot, this.#opts.level(), frame);
+    const ramping = this.#rampFrame && elapsedMs < (this.#opts.rampUpMs ?? 0);
+    const frame = ramping ? this.#rampFrame! : this.#frame;
+    const painter = ramping ? this.#rampPainter! : this.#painter;
+    const level = this.#opts.level();
+    painter.draw(frame, level, eyesClosedAt(slot * periodMs));
+    encodeFrame(slot, level, frame);
     try {
       this.source.captureFrame(frame);
       this.framesPublished++;

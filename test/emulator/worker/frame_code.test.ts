@@ -1,21 +1,41 @@
-// Frame code round trips: encode → (noise, blur, downscale, RGBA) → decode, and refusals of bad frames.
+// Frame code round trips: face + code → (noise, blur, scaling, RGBA) → decode at every size a viewer gets, and
+// refusals of bad frames.
 import { VideoBufferType } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
+import { FacePainter } from '../../../src/emulator/worker/face.js';
 import {
   allocateI420,
+  codeBandTop,
   type DecodableFrame,
   decodeFrame,
   encodeFrame,
+  FRAME_CODE_LAYOUT,
   frameCounterDistance,
 } from '../../../src/emulator/worker/frame_code.js';
 
 const W = 1088;
 const H = 704;
 
-function coded(counter: number, level: number, w = W, h = H): DecodableFrame {
+/** A frame as the worker draws it: the face (mouth open with `level`), then the code band. */
+function coded(counter: number, level: number, w = W, h = H, eyesShut = false): DecodableFrame {
   const data = allocateI420(w, h);
-  encodeFrame(counter, level, { data, width: w, height: h });
+  const target = { data, width: w, height: h };
+  new FacePainter(w, h).draw(target, level, eyesShut);
+  encodeFrame(counter, level, target);
   return { data, width: w, height: h, type: VideoBufferType.I420 };
+}
+
+/** Nearest-neighbour resize of the Y plane (as the hosted bridge scales a lower layer; chroma neutral). */
+function nearest(f: DecodableFrame, w: number, h: number): DecodableFrame {
+  const out = allocateI420(w, h);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(f.height - 1, Math.floor(((y + 0.5) * f.height) / h));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(f.width - 1, Math.floor(((x + 0.5) * f.width) / w));
+      out[y * w + x] = f.data[sy * f.width + sx]!;
+    }
+  }
+  return { data: out, width: w, height: h, type: VideoBufferType.I420 };
 }
 
 /** Deterministic pseudo-random numbers (xorshift32) in [0, 1). */
@@ -112,6 +132,63 @@ describe('frame code', () => {
     expect(decodeFrame(toRgba(coded(999, 0.1)))?.counter).toBe(999);
   });
 
+  // The simulcast layers (1088, 556, 278 wide), the ramp-up frame, the browser tests' 320 px grab.
+  const SIZES = [
+    [1088, 704],
+    [556, 360],
+    [278, 180],
+    [272, 176],
+    [320, 207],
+  ] as const;
+
+  it('round-trips at every size a viewer gets, blurred and noisy, with the face above', () => {
+    for (const [w, h] of SIZES) {
+      for (const [counter, level] of [
+        [0, 0],
+        [0xa5a5, 0.37],
+        [65535, 1],
+      ] as const) {
+        const f = coded(counter, level, w, h, counter === 0xa5a5);
+        // About the smear of a VP8 block edge and its quantisation noise, at this size.
+        degrade(f, 1, 30, counter + w);
+        const got = decodeFrame(f);
+        expect(got?.counter, `${w}×${h} counter ${counter}`).toBe(counter);
+        expect(got!.level).toBeCloseTo(level, 2);
+      }
+    }
+  });
+
+  it('round-trips after a nearest-neighbour scale (a bridge resizing one layer to another)', () => {
+    const cases = [
+      [1088, 704, 278, 180],
+      [278, 180, 1088, 704],
+      [272, 176, 1088, 704],
+      [556, 360, 272, 176],
+      [1088, 704, 272, 176],
+    ] as const;
+    for (const [sw, sh, dw, dh] of cases) {
+      const scaled = nearest(coded(31337, 0.5, sw, sh), dw, dh);
+      degrade(scaled, 1, 20, sw + dw);
+      expect(decodeFrame(scaled)?.counter, `${sw}×${sh} → ${dw}×${dh}`).toBe(31337);
+    }
+  });
+
+  it('keeps the code in a bottom band of cells no smaller than 19 × 14 px at 272×176', () => {
+    const { cols, rows, bandFraction } = FRAME_CODE_LAYOUT;
+    expect(cols * rows).toBeGreaterThanOrEqual(16 + 8 + 8 + 4);
+    expect(272 / cols).toBeGreaterThan(19);
+    expect((176 - codeBandTop(176)) / rows).toBeGreaterThan(14);
+    expect(codeBandTop(704)).toBe(704 - Math.round(704 * bandFraction));
+    // encodeFrame writes nothing above the band.
+    const data = allocateI420(W, H);
+    const before = data.slice(0, codeBandTop(H) * W);
+    encodeFrame(0xffff, 1, { data, width: W, height: H });
+    let changed = 0;
+    for (let i = 0; i < before.length; i++) if (data[i] !== before[i]) changed++;
+    expect(changed).toBe(0);
+    expect(data[codeBandTop(H) * W]).toBe(235); // the band's top-left white reference
+  });
+
   it('rewrites a reused buffer completely', () => {
     const data = allocateI420(W, H);
     const target = { data, width: W, height: H };
@@ -132,12 +209,18 @@ describe('frame code', () => {
     expect(
       decodeFrame({ data: noise, width: W, height: H, type: VideoBufferType.I420 }),
     ).toBeNull();
-    // Flip one counter cell (row 0, column 1): the CRC no longer matches.
+    // The face alone (no band drawn) is not a code.
+    const faceOnly = allocateI420(W, H);
+    new FacePainter(W, H).draw({ data: faceOnly, width: W, height: H }, 0.3, false);
+    expect(
+      decodeFrame({ data: faceOnly, width: W, height: H, type: VideoBufferType.I420 }),
+    ).toBeNull();
+    // Flip one counter cell (band row 0, column 1): the CRC no longer matches.
     const bad = coded(1000, 0.5);
-    const x0 = Math.floor(W / 8);
-    const gridH = Math.floor(H * 0.8);
-    for (let y = 0; y < Math.floor(gridH / 5); y++) {
-      for (let x = x0; x < Math.floor((2 * W) / 8); x++)
+    const { cols, rows } = FRAME_CODE_LAYOUT;
+    const top = codeBandTop(H);
+    for (let y = top; y < top + Math.floor((H - top) / rows); y++) {
+      for (let x = Math.floor(W / cols); x < Math.floor((2 * W) / cols); x++)
         bad.data[y * W + x] = 255 - bad.data[y * W + x]!;
     }
     expect(decodeFrame(bad)).toBeNull();
