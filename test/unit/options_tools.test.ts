@@ -1,4 +1,5 @@
 // The tools options: validated at construction (before any request), defaults carried in the resolved options.
+import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { RunwayOptionError } from '../../src/errors.js';
 import { type AvatarSessionOptions, resolveOptions } from '../../src/options.js';
@@ -72,8 +73,10 @@ describe('tools options', () => {
     expect(optionError(() => resolve({ tool: [] })).suggestion).toBe('tools');
   });
 
-  it('agentTools: a boolean or a list of distinct Runway tool names', () => {
+  it('agentTools: a voice.Agent, a boolean or a list of distinct Runway tool names', () => {
     expect(resolve({ agentTools: true }).agentTools).toBe(true);
+    const agent = new voice.Agent({ instructions: 'test' });
+    expect(resolve({ agentTools: agent }).agentTools).toBe(agent);
     const list = ['get_time', 'lookup_order'];
     const r = resolve({ agentTools: list });
     expect(r.agentTools).toEqual(list);
@@ -81,9 +84,10 @@ describe('tools options', () => {
     expect(Object.isFrozen(r.agentTools)).toBe(true);
     expect(resolve({ agentTools: [] }).agentTools).toEqual([]);
     const allowed =
-      /expected true \(every function tool of the agent\), false, or a list of at most 20 distinct tool names/;
+      /expected a voice\.Agent \(its function tools\), true \(every function tool of the running agent\), false, or a list of at most 20 distinct tool names/;
     for (const [value, option, problem] of [
       ['yes', 'agentTools', undefined],
+      [{ toolCtx: null }, 'agentTools', undefined],
       [['get_time', 'get-weather'], 'agentTools.1', undefined],
       [['get_time', 7], 'agentTools.1', undefined],
       [['a', 'b', 'a'], 'agentTools.2', /\(repeats agentTools\[0\]\)/],
