@@ -124,8 +124,9 @@ describe('hosted bridge quality', () => {
     const d = estimateAvOffset(direct.log, from, to);
     expect(d, 'direct viewer: no speech envelope found').toBeDefined();
     expect(b, 'bridged viewer: no speech envelope found').toBeDefined();
-    expect(d!.correlation).toBeGreaterThan(0.5);
-    expect(b!.correlation).toBeGreaterThan(0.5);
+    const seen = `direct: offset ${d!.offsetMs} ms, r ${d!.correlation.toFixed(2)}; bridged: offset ${b!.offsetMs} ms, r ${b!.correlation.toFixed(2)}`;
+    expect(d!.correlation, seen).toBeGreaterThan(0.5);
+    expect(b!.correlation, seen).toBeGreaterThan(0.5);
     expect(
       Math.abs(b!.offsetMs - d!.offsetMs),
       `offset bridged ${b!.offsetMs} ms vs direct ${d!.offsetMs} ms`,
