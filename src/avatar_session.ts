@@ -20,7 +20,7 @@ import type { StrategyName } from './strategies/registry.js';
 import type { StrategyContext } from './strategies/strategy.js';
 import { resolveSessionTools } from './tools/session_tools.js';
 
-export type { AvatarSessionEvents, RunwayTranscription } from './events.js';
+export type { AvatarSessionEvents, RunwayClientEvent, RunwayTranscription } from './events.js';
 
 /**
  * A Runway Characters avatar (`gwm1_avatars`) for a LiveKit voice agent.

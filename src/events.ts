@@ -18,14 +18,36 @@ export interface RunwayTranscription {
   [key: string]: unknown;
 }
 
+/**
+ * A `client_event` tool the hosted character used: `{ type: 'client_event', tool, args }` as Runway sends
+ * it on its data channel (any further fields Runway adds are kept). @public
+ */
+export interface RunwayClientEvent {
+  type: 'client_event';
+  /** The tool's name, as declared in `tools`. */
+  tool: string;
+  /** The arguments the character gave (an empty object when it gave none). */
+  args: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** True for a client event of a tool (Runway's acknowledgements, `args.status === 'event_sent'`, are not). */
+export function isClientEvent(message: Record<string, unknown>): message is RunwayClientEvent {
+  if (message.type !== 'client_event' || typeof message.tool !== 'string') return false;
+  const args = message.args;
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+    return false;
+  return (args as Record<string, unknown> | undefined)?.status !== 'event_sent';
+}
+
 /** Events of `AvatarSession`: the base class's `metrics_collected` and the plugin's own. @public */
 export interface AvatarSessionEvents extends voice.AvatarSessionCallbacks {
   /** Every JSON data message from Runway's room (hosted strategy). */
   runway_data: (message: RunwayDataMessage) => void;
   /** Runway's transcriptions of the character and the user (hosted strategy). */
   transcription: (message: RunwayTranscription) => void;
-  /** Runway client events (tool calls) (hosted strategy). */
-  client_event: (message: Record<string, unknown>) => void;
+  /** A `client_event` tool the character used (hosted strategy); see the `tools` option. */
+  client_event: (event: RunwayClientEvent) => void;
   /** A replacement Runway session took over (renewal before the cap, or respawn after a loss). */
   session_renewed: (event: {
     previousSessionId: string;

@@ -12,6 +12,7 @@ export { PRESET_IDS } from './api/types.js';
 export {
   AvatarSession,
   type AvatarSessionEvents,
+  type RunwayClientEvent,
   type RunwayTranscription,
 } from './avatar_session.js';
 export {

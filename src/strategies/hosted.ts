@@ -3,7 +3,7 @@
 import { voice } from '@livekit/agents';
 import { endSession } from '../ending/end_session.js';
 import { RunwayAvatarError } from '../errors.js';
-import { isTranscription } from '../events.js';
+import { isClientEvent, isTranscription, type RunwayClientEvent } from '../events.js';
 import { mintAvatarToken } from '../livekit/token.js';
 import { ToolBackend } from '../livekit/tool_backend.js';
 import { log } from '../log.js';
@@ -54,8 +54,9 @@ export class HostedStrategy implements Strategy {
         ctx.emit('runway_data', m);
         if (isTranscription(m.message)) ctx.emit('transcription', m.message);
         else if (isClientEvent(m.message)) {
-          ctx.emit('client_event', m.message);
-          if (ctx.options.forwardClientEvents) forwardClientEvent(ctx, m.message);
+          const event = { ...m.message, args: m.message.args ?? {} };
+          ctx.emit('client_event', event);
+          if (ctx.options.forwardClientEvents) forwardClientEvent(ctx, event);
         }
       },
     });
@@ -124,17 +125,10 @@ async function openFeed(ctx: StrategyContext, bridge: MediaBridge): Promise<Open
   }
 }
 
-/** True for a client event of a tool (Runway's acknowledgements, `args.status === 'event_sent'`, are not). */
-function isClientEvent(message: Record<string, unknown>): boolean {
-  if (message.type !== 'client_event' || typeof message.tool !== 'string') return false;
-  const args = message.args as Record<string, unknown> | undefined;
-  return args?.status !== 'event_sent';
-}
-
 /** Publishes a client event into the agent's room, for the user's app (`CLIENT_EVENT_TOPIC`). */
-function forwardClientEvent(ctx: StrategyContext, message: Record<string, unknown>): void {
+function forwardClientEvent(ctx: StrategyContext, event: RunwayClientEvent): void {
   const payload = new TextEncoder().encode(
-    JSON.stringify({ type: 'client_event', tool: message.tool, args: message.args ?? {} }),
+    JSON.stringify({ type: 'client_event', tool: event.tool, args: event.args }),
   );
   ctx.room.localParticipant
     ?.publishData(payload, { reliable: true, topic: CLIENT_EVENT_TOPIC })
