@@ -19,12 +19,12 @@ import { liveKitEnv } from './support/env.js';
 import { waitFor } from './support/wait.js';
 
 const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
-/** Audible avatar audio each user must hear, ms. */
 /**
- * Audible avatar audio each user must hear. The hosted character says its greeting once; the bridge
+ * Audible avatar audio each user must hear, ms. The hosted character says its greeting once; the bridge
  * forwards the voice only once the first picture is shown (issue 17's "face with voice"), so when two
- * hosted jobs share 2 busy cores and the first picture is late, the start of the greeting is not heard
- * (seen once: 250 ms of it). 200 ms still proves the voice reaches the user.
+ * hosted jobs share 2 busy cores and the first picture comes 2–3 s late, most of the greeting is said
+ * before it. 200 ms proves the voice reaches the user. (A CI run where users heard 100–150 ms in 60 s
+ * was a real defect: the bridge dropped half its voice frames, see bridge/audio_latency.ts.)
  */
 const HEARD_MS = 200;
 
