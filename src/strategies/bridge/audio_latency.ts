@@ -28,29 +28,19 @@ export const TARGET_AUDIO_BACKLOG_MS = 20;
 export const STANDING_BACKLOG_MS = 300;
 
 /**
- * Frames kept between two trimmed ones. A standing backlog is trimmed by one 10 ms frame in ten: the
- * gaps are spread thin enough that speech stays whole (a 200 ms backlog is gone in 2 s), where cutting it
- * in one go would remove a syllable. Bursts beyond the cap are still dropped at once.
- */
-export const FRAMES_BETWEEN_TRIMS = 9;
-
-/**
  * Decides, frame by frame, whether a received voice frame is captured or dropped. Issue 17's first
  * policy dropped every frame that would queue more than 30 ms; bursts of frames after ordinary
  * event-loop jitter then lost up to half the voice on a busy machine. This one plays bursts and trims
- * only a backlog that lasts, one frame in ten.
+ * only a backlog that lasts.
  */
 export class AudioBacklog {
   /** Audio, ms, received since the backlog was last seen at or below the target. */
   #aboveTargetMs = 0;
-  /** Frames kept since the last trimmed one. */
-  #keptSinceTrim = FRAMES_BETWEEN_TRIMS;
 
   constructor(
     private readonly maxMs = MAX_AUDIO_BACKLOG_MS,
     private readonly targetMs = TARGET_AUDIO_BACKLOG_MS,
     private readonly standingMs = STANDING_BACKLOG_MS,
-    private readonly framesBetweenTrims = FRAMES_BETWEEN_TRIMS,
   ) {}
 
   /**
@@ -60,16 +50,10 @@ export class AudioBacklog {
   keep(queuedMs: number, frameMs: number): boolean {
     if (queuedMs <= this.targetMs + 0.5) {
       this.#aboveTargetMs = 0;
-      this.#keptSinceTrim++;
       return true;
     }
     this.#aboveTargetMs += frameMs;
     if (queuedMs + frameMs > this.maxMs + 0.5) return false;
-    if (this.#aboveTargetMs < this.standingMs || this.#keptSinceTrim < this.framesBetweenTrims) {
-      this.#keptSinceTrim++;
-      return true;
-    }
-    this.#keptSinceTrim = 0;
-    return false;
+    return this.#aboveTargetMs < this.standingMs;
   }
 }
