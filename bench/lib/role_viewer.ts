@@ -1,5 +1,7 @@
 // Bench child role `viewer`: a user that subscribes to the first video (and audio) track in a room and logs
 // every frame's counter (the emulator's frame code) and arrival; optionally publishes a silent microphone.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AudioFrame,
   AudioSource,
@@ -128,11 +130,15 @@ export function handlers(): RoleHandlers {
     if (track.kind === TrackKind.KIND_VIDEO) void readVideo(track);
     else if (track.kind === TrackKind.KIND_AUDIO) {
       // Only the voice of a participant that also shows video (the avatar, or Runway's worker): in
-      // Runway's room the bridge also publishes the user's microphone.
-      const hasVideo = [...participant.trackPublications.values()].some(
-        (p) => p.kind === TrackKind.KIND_VIDEO,
-      );
-      if (hasVideo) void readAudio(track);
+      // Runway's room the bridge also publishes the user's microphone. A new bridge that rejoins under
+      // the avatar's identity may announce its voice before the viewer has seen its video publication:
+      // wait for it a little rather than skip that voice for the rest of the run.
+      const hasVideo = () =>
+        [...participant.trackPublications.values()].some((p) => p.kind === TrackKind.KIND_VIDEO);
+      void (async () => {
+        for (let i = 0; i < 40 && !hasVideo() && !stopped; i++) await sleep(50);
+        if (hasVideo()) await readAudio(track);
+      })();
     }
   });
 
