@@ -1,20 +1,10 @@
 // Every invalid AvatarSession option fails before any network call, naming the option, the value and what is allowed.
 import { describe, expect, it } from 'vitest';
-import { RunwayOptionError } from '../../src/errors.js';
 import { resolveOptions, suggestPreset } from '../../src/options.js';
+import { optionError } from '../support/option_error.js';
 
 const env = { RUNWAYML_API_SECRET: 'key_test' } as NodeJS.ProcessEnv;
 const ok = { presetId: 'cat-character' } as const;
-
-function optionError(fn: () => unknown): RunwayOptionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(RunwayOptionError.is(error)).toBe(true);
-    return error as RunwayOptionError;
-  }
-  throw new Error('expected a RunwayOptionError');
-}
 
 describe('resolveOptions', () => {
   it('resolves defaults and env fallbacks', () => {

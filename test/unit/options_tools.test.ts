@@ -1,21 +1,11 @@
 // The tools options: validated at construction (before any request), defaults carried in the resolved options.
 import { voice } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
-import { RunwayOptionError } from '../../src/errors.js';
 import { type AvatarSessionOptions, resolveOptions } from '../../src/options.js';
+import { optionError } from '../support/option_error.js';
 
 const env = { RUNWAYML_API_SECRET: 'key_test' } as NodeJS.ProcessEnv;
 const ok = { presetId: 'cat-character' } as const;
-
-function optionError(fn: () => unknown): RunwayOptionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(RunwayOptionError.is(error)).toBe(true);
-    return error as RunwayOptionError;
-  }
-  throw new Error('expected a RunwayOptionError');
-}
 
 const resolve = (o: Record<string, unknown>) =>
   resolveOptions({ ...ok, ...o } as AvatarSessionOptions, env);

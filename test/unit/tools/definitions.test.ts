@@ -1,6 +1,5 @@
 // Runway tool definitions are checked exactly as §8 says, each refusal naming the tool and the field.
 import { describe, expect, it } from 'vitest';
-import { RunwayOptionError } from '../../../src/errors.js';
 import {
   CLIENT_EVENT_TOPIC,
   mergeTools,
@@ -8,16 +7,7 @@ import {
   validateTools,
 } from '../../../src/tools/definitions.js';
 import type { RunwayTool, RunwayToolParameter } from '../../../src/tools/types.js';
-
-function refusal(fn: () => unknown): RunwayOptionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(RunwayOptionError.is(error)).toBe(true);
-    return error as RunwayOptionError;
-  }
-  throw new Error('expected a RunwayOptionError');
-}
+import { optionError as refusal } from '../../support/option_error.js';
 
 const handler = async (args: Record<string, unknown>) => ({ echo: args });
 

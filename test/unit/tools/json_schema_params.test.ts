@@ -3,22 +3,12 @@
 import { llm } from '@livekit/agents';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RunwayOptionError } from '../../../src/errors.js';
 import { validateTools } from '../../../src/tools/definitions.js';
 import {
   agentToolToRunway,
   jsonSchemaToParameters,
 } from '../../../src/tools/json_schema_params.js';
-
-function refusal(fn: () => unknown): RunwayOptionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(RunwayOptionError.is(error)).toBe(true);
-    return error as RunwayOptionError;
-  }
-  throw new Error('expected a RunwayOptionError');
-}
+import { optionError as refusal } from '../../support/option_error.js';
 
 const AT = 'agentTools ("t").parameters';
 /** The conversion of a zod schema as the agent's LLM sees it. */

@@ -1,17 +1,7 @@
 // Which of the agent's function tools agentTools exposes, a listed name the agent lacks refused at start().
 import { describe, expect, it } from 'vitest';
-import { RunwayOptionError } from '../../../src/errors.js';
 import { selectAgentTools } from '../../../src/tools/selection.js';
-
-function refusal(fn: () => unknown): RunwayOptionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(RunwayOptionError.is(error)).toBe(true);
-    return error as RunwayOptionError;
-  }
-  throw new Error('expected a RunwayOptionError');
-}
+import { optionError as refusal } from '../../support/option_error.js';
 
 describe('selectAgentTools', () => {
   const available = ['get_time', 'get_weather', 'lookup_order'];
