@@ -35,6 +35,8 @@ const ROOM = 'bridge-bench';
 const AGENT = 'bench-agent';
 const PROVISIONING_MS = 500;
 /** Longer than any frame spends on the bridged path (p99 ~45 ms), ms. */
+/** When the direct viewer joins Runway's room, after the user's first frame, ms (see its use). */
+const DIRECT_JOIN_AFTER_MS = 1500;
 const IN_FLIGHT_MS = 1000;
 
 interface Durations {
@@ -76,13 +78,23 @@ interface Startup {
   createStart: number;
   /** Runway's consume answered. */
   consumeAt: number;
-  /** A direct viewer started joining Runway's room (at the consume), and its first decoded frame. */
+  /**
+   * A direct viewer started joining Runway's room (alone, {@link DIRECT_JOIN_AFTER_MS} after the user's
+   * first frame), its first frame showing the avatar (frame code readable), and its first of any kind.
+   */
   directConnectAt: number;
   directFirst: number;
-  /** The user's first decoded frame of the avatar in the agent's room. */
+  directAny: number;
+  /** The user's first frame showing the avatar in the agent's room, and its first of any kind. */
   bridgedFirst: number;
+  bridgedAny: number;
   /** ICE round-trip time of the user's subscriber connection, ms (null if not reported). */
   rttMs: number | null;
+  /** The bridge's first-picture milestones (BridgeStats.firstPicture), on the shared clock. */
+  milestones: Record<string, number>;
+  /** The user learnt of the bridged video, and subscribed to it (null: not seen). */
+  userPublished: number | null;
+  userSubscribed: number | null;
 }
 
 /** One sample of the bridge's stats during the load phase. */
@@ -191,14 +203,10 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
         token: await mintToken(lk, { identity: 'bench-prewarm', room: 'bench-prewarm' }),
       });
       let consumeAt = 0;
-      let directConnectAt = 0;
-      let joined: Promise<unknown> | undefined;
+      let runwayRoom = '';
       onConsume = (id) => {
         consumeAt = monoMs();
-        joined = mintToken(lk, { identity: 'bench-direct-viewer', room: id }).then((token) => {
-          directConnectAt = monoMs();
-          return viewer.call('init', { url: lk.url, token, publishMic: false });
-        });
+        runwayRoom = id;
       };
       const started = await bridge.call<{ sessionId: string; startMs: number; t0: number }>(
         'start',
@@ -206,21 +214,40 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
       onConsume = undefined;
       sessionId = started.sessionId;
       startMs = started.startMs;
-      const bridgedFirst = await bridged.call<number>('firstFrame', {
-        timeoutMs: 20_000,
-        afterMs: started.t0,
-      });
-      await joined;
-      const directFirst = await viewer.call<number>('firstFrame', { timeoutMs: 20_000 });
+      const first = (who: ChildHandle, afterMs: number, any: boolean) =>
+        who.call<number>('firstFrame', { timeoutMs: 20_000, afterMs, any });
+      // The first frame that shows the avatar (its frame code readable), and the first of any kind (an
+      // idle source's black frame would count there).
+      const bridgedFirst = await first(bridged, started.t0, false);
+      const bridgedAny = await first(bridged, started.t0, true);
+      // Not at the consume: two new subscribers at once compete for the worker's key frames (livekit-server
+      // throttles key-frame requests per layer, 1 s for the top one), and the bridge would wait a second
+      // for a key frame only because the bench added a viewer. Later, the direct viewer joins alone.
+      await sleep(DIRECT_JOIN_AFTER_MS);
+      const token = await mintToken(lk, { identity: 'bench-direct-viewer', room: runwayRoom });
+      const directConnectAt = monoMs();
+      await viewer.call('init', { url: lk.url, token, publishMic: false });
+      const directFirst = await first(viewer, directConnectAt, false);
+      const directAny = await first(viewer, directConnectAt, true);
       const rttMs = await bridged.call<number | null>('rttMs');
+      const milestones = await bridge.call<Record<string, number>>('milestones');
+      const seen = await bridged.call<{ subscribed: number | null; published: number | null }>(
+        'timeline',
+        { afterMs: started.t0 },
+      );
       startups.push({
         t0: started.t0,
         createStart,
         consumeAt,
         directConnectAt,
         directFirst,
+        directAny,
         bridgedFirst,
+        bridgedAny,
         rttMs,
+        milestones,
+        userPublished: seen.published,
+        userSubscribed: seen.subscribed,
       });
       if (i < d.startups - 1) {
         await bridge.call('stop');
@@ -393,7 +420,9 @@ function analyse(o: Outcome, d: Durations) {
       createToConsume: s.consumeAt - s.createStart,
       consumeToBridged: s.bridgedFirst - s.consumeAt,
       directFirst: s.directFirst - s.directConnectAt,
+      directAny: s.directAny - s.directConnectAt,
       rttMs: s.rttMs,
+      ...stages(s),
     };
   });
   const [loadStart, loadEnd, recoverEnd] = o.loadWindow;
@@ -444,6 +473,24 @@ function analyse(o: Outcome, d: Durations) {
   };
 }
 
+/** The consume → user's first frame path, stage by stage, ms after the consume (undefined: not seen). */
+function stages(s: Startup) {
+  const after = (t: number | null | undefined) =>
+    typeof t === 'number' ? t - s.consumeAt : undefined;
+  const m = s.milestones;
+  return {
+    runwayJoined: after(m.attached),
+    bridgePublished: after(m.published),
+    bridgeVoice: after(m.voice),
+    bridgePictureRead: after(m.picture),
+    bridgeShown: after(m.shown),
+    userPublished: after(s.userPublished),
+    userSubscribed: after(s.userSubscribed),
+    userFirst: after(s.bridgedFirst),
+    userAny: after(s.bridgedAny),
+  };
+}
+
 function rowsFor(a: ReturnType<typeof analyse>): MetricRow[] {
   const interval = summarize(a.intervals);
   const added = summarize(a.paths.addedMs);
@@ -482,8 +529,18 @@ function rowsFor(a: ReturnType<typeof analyse>): MetricRow[] {
       base: st('directFirst').median,
       meaning: 'a direct viewer’s connect → first frame',
     }),
+    row('    bridge joined Runway’s room', 'after consume', 'ms', st('runwayJoined')),
+    row('    bridged tracks published', 'after consume', 'ms', st('bridgePublished')),
+    row('    bridge read Runway’s first picture', 'after consume', 'ms', st('bridgePictureRead')),
+    row('    bridge handed it over', 'after consume', 'ms', st('bridgeShown')),
+    row('    user learnt of the bridged video', 'after consume', 'ms', st('userPublished')),
+    row('    user subscribed to the bridged video', 'after consume', 'ms', st('userSubscribed')),
+    row('    user’s first frame of any kind', 'after consume', 'ms', st('userAny')),
+    row('    user’s first frame showing the avatar', 'after consume', 'ms', st('userFirst')),
+    row('direct viewer: connect → first frame', 'of any kind', 'ms', st('directAny')),
+    row('  → first frame showing the avatar', 'alone in Runway’s room', 'ms', st('directFirst')),
     row('LiveKit round trip (ICE RTT)', 'RTT', 'ms', st('rttMs')),
-    row('bridge process', 'held until render time', 'ms/frame', summarize(a.waits)),
+    row('bridge process', 'held (render time + voice queued)', 'ms/frame', summarize(a.waits)),
     offsetRow('direct viewer (baseline)', a.directOffset),
     offsetRow('bridged viewer', a.bridgedOffset),
     row('direct viewer (baseline)', 'fps', 'frames/s', summarize([a.directSizes.fps])),
@@ -566,7 +623,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
       ...(offsetOk
         ? {}
         : {
-            why: 'the voice takes longer through the bridge than the picture: its second Opus encode and the user’s audio jitter buffer are not matched by the video path, and the bridge’s sender reports stamp audio when it enters the encoder',
+            why: 'the voice takes longer through the bridge than the picture, beyond what the bridge holds each picture for (its render time plus the voice queued in the bridge): the second Opus encode (20 ms packets) and the user’s audio jitter buffer are not matched on the video path; single-run figures vary by ±20 ms on this machine',
           }),
     },
     {
@@ -576,7 +633,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
       ...(startOk
         ? {}
         : {
-            why: 'the bridged picture needs a second trip through an encoder, the SFU and a jitter buffer after the bridge’s own first frame (≈ one frame interval), and hosted.ts still joins the agent’s room before the create (pre-create time), which the integrator’s restructuring takes off the path',
+            why: 'see the stage rows: the bridge has Runway’s first picture about as soon as a direct viewer would, but the user learns of the bridged tracks, subscribes and gets a key frame only after that: a re-publishing bridge cannot show the first picture as soon as a direct viewer without publishing (and showing an empty avatar) before Runway’s picture exists',
           }),
     },
     {
@@ -597,7 +654,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
       met: latencyOk,
       why: latencyOk
         ? `judged at the median; the tail (p95) is the shared 2-core machine${added.p95 > FRAME_INTERVAL_MS ? ', and exceeds one interval' : ''}`
-        : 'the bridge decodes each frame and encodes it again for a second trip through the SFU: a second encoder pipeline, pacer and receive jitter buffer, on a machine whose 2 cores also run the emulated worker’s encoder, both viewers’ decoders and livekit-server',
+        : `the bridge decodes each frame and encodes it again for a second trip through the SFU: a second encoder pipeline, pacer and receive jitter buffer; and it holds each picture until its render time plus the voice still queued in the bridge (median ${fmt(summarize(a.waits).median)} ms/frame) so lips stay with the voice (issue 17); on a machine whose 2 cores also run the emulated worker’s encoder, both viewers’ decoders and livekit-server`,
     },
     {
       target: 'no frames dropped in steady state',
@@ -644,7 +701,7 @@ export const bridge: Bench = {
       notes: [
         'Runway’s worker is emulated as a LiveKit browser-SDK publisher: simulcast 278×180 / 556×360 / 1088×704 with dynacast, so a new subscriber gets a low layer first',
         'picture leads sound by: the lag that best correlates each decoded frame’s frame-code level (the RMS the worker was playing when it drew it) with the RMS of received 10 ms audio frames placed on a steady clock; both viewers in the same window of continuous speech (a long startScript)',
-        'hosted start: `HostedStrategy.start()` → the user’s first decoded frame; unavoidable = create request → consume answered (emulator’s request events) + a direct viewer’s connect → first frame, the direct viewer joining Runway’s room when the consume is answered; LiveKit round trip = the user’s ICE candidate-pair RTT',
+        `hosted start: \`HostedStrategy.start()\` → the user’s first frame showing the avatar (frame code readable); unavoidable = create request → consume answered (emulator’s request events) + a direct viewer’s connect → first such frame, that viewer joining Runway’s room alone ${DIRECT_JOIN_AFTER_MS} ms after the user’s first frame (at the same moment as the bridge, the two compete for the worker’s key frames and one waits ~1 s); LiveKit round trip = the user’s ICE candidate-pair RTT`,
         'load phase: after the steady window, CPU burners beside the bridge, then none; the bridge’s stats.videoAdaptation (libwebrtc’s outbound-rtp qualityLimitationReason and frame size) sampled every 2 s',
         "added latency: per frame counter seen by both viewers, the bridged viewer's arrival − the direct viewer's, on the system's monotonic clock (both viewers are separate processes)",
         `CPU, bridging = the bridge process's CPU (process.cpuUsage) in each ${a.subWindowS} s sub-window of the steady window − its idle rate before the avatar started; it carries ${fmt(a.videoPerS)} video frames/s, ${fmt(a.audioPerS)} audio frames/s from Runway's room and ${fmt(a.userAudioPerS)} user audio frames/s to it`,

@@ -83,6 +83,15 @@ export function handlers(): RoleHandlers {
       active = await new HostedStrategy().start(ctx);
       return { sessionId: active.sessionId, startMs: monoMs() - t0, t0 };
     },
+    /** The first picture's milestones of the current bridge, on the shared monotonic clock (ms). */
+    milestones(): Record<string, number> {
+      const at = active?.bridge?.stats.firstPicture ?? {};
+      const now = performance.now();
+      const mono = monoMs();
+      const out: Record<string, number> = {};
+      for (const [k, v] of Object.entries(at)) if (v !== undefined) out[k] = mono - (now - v);
+      return out;
+    },
     sample(): ProcessSample {
       const stats = active?.bridge?.stats;
       return {

@@ -126,9 +126,16 @@ export function handlers(): RoleHandlers {
     }
   };
 
+  const videoSubscribedAt: number[] = [];
+  const videoPublishedAt: number[] = [];
+  room.on(RoomEvent.TrackPublished, (pub) => {
+    if (pub.kind === TrackKind.KIND_VIDEO) videoPublishedAt.push(monoMs());
+  });
   room.on(RoomEvent.TrackSubscribed, (track, _pub, participant) => {
-    if (track.kind === TrackKind.KIND_VIDEO) void readVideo(track);
-    else if (track.kind === TrackKind.KIND_AUDIO) {
+    if (track.kind === TrackKind.KIND_VIDEO) {
+      videoSubscribedAt.push(monoMs());
+      void readVideo(track);
+    } else if (track.kind === TrackKind.KIND_AUDIO) {
       // Only the voice of a participant that also shows video (the avatar, or Runway's worker): in
       // Runway's room the bridge also publishes the user's microphone. A new bridge that rejoins under
       // the avatar's identity may announce its voice before the viewer has seen its video publication:
@@ -163,18 +170,27 @@ export function handlers(): RoleHandlers {
       return null;
     },
     /**
-     * Resolves with the arrival of the first decoded frame that arrived at or after `afterMs` (default:
-     * the very first), waiting up to `timeoutMs`.
+     * Resolves with the arrival of the first frame whose code could be read (with `any`: the first frame
+     * of any kind) that arrived at or after `afterMs` (default: the very first), waiting up to `timeoutMs`.
      */
-    async firstFrame(p: { timeoutMs: number; afterMs?: number }) {
+    async firstFrame(p: { timeoutMs: number; afterMs?: number; any?: boolean }) {
       const deadline = Date.now() + p.timeoutMs;
       const after = p.afterMs ?? Number.NEGATIVE_INFINITY;
+      const arrivals = p.any ? log.frameAt : log.arrivals;
       for (;;) {
-        const at = log.arrivals.find((a) => a >= after);
+        const at = arrivals.find((a) => a >= after);
         if (at !== undefined) return at;
         if (Date.now() > deadline) throw new Error(`no coded video frame within ${p.timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 5));
       }
+    },
+    /** When a video track was last subscribed, and the first frame of any kind, at or after `afterMs`. */
+    timeline(p: { afterMs: number }) {
+      return {
+        subscribed: videoSubscribedAt.find((a) => a >= p.afterMs) ?? null,
+        published: videoPublishedAt.find((a) => a >= p.afterMs) ?? null,
+        anyFrame: log.frameAt.find((a) => a >= p.afterMs) ?? null,
+      };
     },
     /** ICE round-trip time of the room's connections, ms (LiveKit's round trip on this network). */
     async rttMs() {

@@ -8,7 +8,8 @@
 //   known (not at the first decoded frame), the top layer as soon as Runway's SFU forwards it;
 // - the voice no later against the picture than there, and none of it lost: bursts of frames are played,
 //   only a backlog that lasts (left by a stall) is trimmed (bridge/audio_latency.ts);
-// - each frame handed over at its render time, as a viewer there would show it (bridge/render_time.ts);
+// - each frame handed over at its render time, as a viewer there would show it, and later by as much as the
+//   voice then waits in the bridge, so both leave it together (bridge/render_time.ts);
 // - face with voice: both tracks are published together, and the voice is forwarded from the moment the
 //   first picture has been handed over, never before.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,7 +35,7 @@ import { log } from '../log.js';
 import { readVideoAdaptation, type VideoAdaptation } from './bridge/adaptation.js';
 import { BridgedVideo } from './bridge/bridged_video.js';
 import { LowLatencyAudio } from './bridge/low_latency_audio.js';
-import { renderWaitMs } from './bridge/render_time.js';
+import { handOverWaitMs } from './bridge/render_time.js';
 import { announcedSize, type Size } from './bridge/video_size.js';
 
 export type { VideoAdaptation, VideoLimitation } from './bridge/adaptation.js';
@@ -63,7 +64,10 @@ export interface BridgeStats {
   videoHeight: number;
   /** Times the bridged video was republished because Runway's picture changed size. */
   videoResizes: number;
-  /** How long the last frame was held until its render time, ms (see bridge/render_time.ts). */
+  /**
+   * How long the last frame was held before it was handed over, ms: until its render time, plus the voice
+   * still queued in the bridge (see bridge/render_time.ts).
+   */
   videoWaitMs: number;
   /**
    * libwebrtc's latest report on the bridged video's encoding (read every 2 s): the size it actually
@@ -77,6 +81,26 @@ export interface BridgeStats {
   /** User microphone frames handed to Runway's room. */
   userAudioFrames: number;
   dataMessages: number;
+  /**
+   * When the first picture's milestones were reached, `performance.now()` ms: Runway's room joined, its
+   * first voice frame and first picture read, the bridged tracks published, and the first picture handed
+   * over (shown). For start-up diagnostics; the same figures are logged once as `bridged avatar shown`.
+   */
+  firstPicture: BridgeMilestones;
+}
+
+/** Milestones of a bridge's first picture, `performance.now()` ms (unset until reached). @public */
+export interface BridgeMilestones {
+  /** Runway's room joined. */
+  attached?: number;
+  /** Runway's first voice frame read. */
+  voice?: number;
+  /** Runway's first picture read. */
+  picture?: number;
+  /** The bridged video published in the agent's room. */
+  published?: number;
+  /** The first picture handed over to the agent's room. */
+  shown?: number;
 }
 
 type Reader<T> = ReadableStreamDefaultReader<T>;
@@ -191,6 +215,7 @@ export class MediaBridge {
     audioFramesDropped: 0,
     userAudioFrames: 0,
     dataMessages: 0,
+    firstPicture: {},
   };
   /**
    * Settles when the avatar participant has joined the agent's room (rejects if that failed or was
@@ -207,9 +232,8 @@ export class MediaBridge {
   #faceShown = false;
   /** Voice frames read before the first picture (not forwarded). */
   #droppedBeforeFace = 0;
-  /** Milestones of the first picture, ms (monotonic), logged once when it is shown. */
-  readonly #firstAt: { attached?: number; voice?: number; picture?: number; published?: number } =
-    {};
+  /** Milestones of the first picture, logged once when it is shown. */
+  readonly #firstAt = this.stats.firstPicture;
   /** The user's microphone, published into the current feed's room. */
   #userAudio: LowLatencyAudio | undefined;
   #userReader: Reader<AudioFrame> | undefined;
@@ -362,25 +386,31 @@ export class MediaBridge {
     } else if (track.kind === TrackKind.KIND_AUDIO) void this.#pumpAudio(feed, track);
   }
 
-  /** Publishes the bridged video at `size`, then the voice (once; later sizes go through resizes). */
+  /** Publishes the bridged video at `size` and the voice, side by side (once; later sizes go through resizes). */
   #publishMedia(size: Size): Promise<void> {
     this.#mediaPublished ??= (async () => {
-      try {
-        await this.#video.publish(size);
-        this.#firstAt.published ??= performance.now();
-        const video = this.#video.size!;
-        this.stats.videoWidth = video.width;
-        this.stats.videoHeight = video.height;
-        this.#startAdaptationWatch();
-        const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
-        await this.agentSide.localParticipant!.publishTrack(
-          LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source),
-          options,
-        );
-      } catch (error) {
+      const failed = (error: unknown) => {
         if (!this.#closed)
           this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
-      }
+      };
+      // Side by side: the voice's publication does not wait for the video's round trip to the server, so
+      // the user's subscription to it is negotiated as early as to the picture, before the first word.
+      const video = this.#video.publish(size).then(() => {
+        this.#firstAt.published ??= performance.now();
+        const published = this.#video.size!;
+        this.stats.videoWidth = published.width;
+        this.stats.videoHeight = published.height;
+        this.#startAdaptationWatch();
+      });
+      const audio = this.ready
+        .then(() =>
+          this.agentSide.localParticipant!.publishTrack(
+            LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source),
+            new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+          ),
+        )
+        .catch(failed);
+      await Promise.all([video.catch(failed), audio]);
     })();
     return this.#mediaPublished;
   }
@@ -396,8 +426,13 @@ export class MediaBridge {
           if (feed !== this.#pending) continue;
           this.#setFeed(feed); // switch between frames: this is the new feed's first frame
         }
-        // Hand the frame over when a viewer in Runway's room would show it (render_time.ts).
-        const waitMs = renderWaitMs(value.timestampUs, process.hrtime.bigint() / 1000n);
+        // Hand the frame over when a viewer in Runway's room would show it, and with the voice still
+        // waiting in our audio source (render_time.ts).
+        const waitMs = handOverWaitMs(
+          value.timestampUs,
+          process.hrtime.bigint() / 1000n,
+          this.#faceShown ? this.#audio.source.queuedDuration : undefined,
+        );
         this.stats.videoWaitMs = waitMs;
         this.#firstAt.picture ??= performance.now();
         if (waitMs > 0) await sleep(waitMs);
@@ -455,6 +490,7 @@ export class MediaBridge {
   /** Where the time to the first picture went, ms after Runway's room was joined (once per bridge). */
   #logFirstPicture(): void {
     const at = this.#firstAt;
+    at.shown = performance.now();
     const since = (t: number | undefined) =>
       t === undefined || at.attached === undefined ? undefined : Math.round(t - at.attached);
     this.#logger.info(
@@ -462,7 +498,7 @@ export class MediaBridge {
         firstVoiceMs: since(at.voice),
         firstPictureReadMs: since(at.picture),
         publishedMs: since(at.published),
-        shownMs: since(performance.now()),
+        shownMs: since(at.shown),
         voiceFramesBeforeFace: this.#droppedBeforeFace,
       },
       'bridged avatar shown',
