@@ -184,12 +184,11 @@ export function handlers(): RoleHandlers {
         await new Promise((r) => setTimeout(r, 5));
       }
     },
-    /** When a video track was last subscribed, and the first frame of any kind, at or after `afterMs`. */
+    /** When the viewer first learnt of a video track, and subscribed to one, at or after `afterMs`. */
     timeline(p: { afterMs: number }) {
       return {
-        subscribed: videoSubscribedAt.find((a) => a >= p.afterMs) ?? null,
         published: videoPublishedAt.find((a) => a >= p.afterMs) ?? null,
-        anyFrame: log.frameAt.find((a) => a >= p.afterMs) ?? null,
+        subscribed: videoSubscribedAt.find((a) => a >= p.afterMs) ?? null,
       };
     },
     /** ICE round-trip time of the room's connections, ms (LiveKit's round trip on this network). */
