@@ -10,7 +10,7 @@
 // source (a standing 10–30 ms, audio_latency.ts), and its second trip to the user is longer than the
 // picture's; the picture waits as long. Measured (BENCHMARKS.md §4), the bridged picture led the voice by
 // 50–80 ms more than a direct viewer saw when held until its render time only, 35–70 ms with the queued
-// voice added, and 25–40 ms with the longer trip added too. Only the picture waits; the voice is not
+// voice added, and 5–40 ms with the longer trip added too. Only the picture waits; the voice is not
 // delayed.
 
 /** A render time further ahead than this is not on our clock (or not a plan): no wait, ms. */
