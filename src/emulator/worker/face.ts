@@ -59,14 +59,11 @@ const LID_LINE: Yuv = [70, 118, 142];
 const LIPS: Yuv = [118, 114, 172];
 const MOUTH_INSIDE: Yuv = [36, 124, 150];
 const TEETH: Yuv = [224, 128, 128];
-const BACKGROUND_U = 140;
-const BACKGROUND_V = 120;
 /**
- * Luma of the background at the top and at the bottom of the picture. Flat: a vertical gradient
- * looked nicer but cost the worker's VP8 encoder ~3 % of a core more (BENCHMARKS.md §9).
+ * The background, flat: a vertical gradient looked nicer but cost the worker's VP8 encoder ~3 % of a
+ * core more (BENCHMARKS.md §9).
  */
-const BACKGROUND_TOP_Y = 78;
-const BACKGROUND_BOTTOM_Y = 78;
+const BACKGROUND: Yuv = [78, 140, 120];
 
 /** An axis-aligned ellipse, in luma pixels. */
 interface Ellipse {
@@ -155,7 +152,7 @@ function geometry(width: number, pictureH: number): Geometry {
 }
 
 /** The still part of the picture at (x, y): everything but the mouth, eyes open or shut. */
-function sceneAt(g: Geometry, pictureH: number, x: number, y: number, eyesShut: boolean): Yuv {
+function sceneAt(g: Geometry, x: number, y: number, eyesShut: boolean): Yuv {
   const { head } = g;
   if (Math.abs(x - head.cx) < g.shoulders.rx + 1 && inside(head, x, y)) {
     const dx = (x - head.cx) / head.rx;
@@ -184,23 +181,13 @@ function sceneAt(g: Geometry, pictureH: number, x: number, y: number, eyesShut: 
     if (inside(g.nose, x, y) && y > g.nose.cy - g.nose.ry * 0.2) return SKIN_SHADE;
     return SKIN;
   }
-  if (Math.abs(x - head.cx) > g.shoulders.rx + 1) return background(y, pictureH);
+  if (Math.abs(x - head.cx) > g.shoulders.rx + 1) return BACKGROUND;
   for (const e of g.ears) if (inside(e, x, y)) return SKIN_SHADE;
   if (inside(g.hairBack, x, y) && y < head.cy) return HAIR;
   if (inside(g.shoulders, x, y)) return SHIRT;
   if (x >= g.neck.x0 && x < g.neck.x1 && y >= g.neck.y0) return SKIN_SHADE;
-  return background(y, pictureH);
-}
-
-function background(y: number, pictureH: number): Yuv {
-  BACKGROUND[0] = Math.round(
-    BACKGROUND_TOP_Y + (BACKGROUND_BOTTOM_Y - BACKGROUND_TOP_Y) * (y / pictureH),
-  );
   return BACKGROUND;
 }
-
-/** The background's colour at the row asked last (rendering is single-threaded and reads it at once). */
-const BACKGROUND: [number, number, number] = [BACKGROUND_TOP_Y, BACKGROUND_U, BACKGROUND_V];
 
 /** Fills rows of `e` (clipped to rows [yMin, yMax)) in one plane at `offset` with `stride` bytes a row. */
 function fillEllipse(
@@ -234,12 +221,12 @@ export interface FaceBox {
   y1: number;
 }
 
-function boxOf(e: Ellipse, grow: number): FaceBox {
+function boxOf(e: Ellipse): FaceBox {
   return {
-    x0: Math.floor(e.cx - e.rx * grow),
-    y0: Math.floor(e.cy - e.ry * grow),
-    x1: Math.ceil(e.cx + e.rx * grow),
-    y1: Math.ceil(e.cy + e.ry * grow),
+    x0: Math.floor(e.cx - e.rx),
+    y0: Math.floor(e.cy - e.ry),
+    x1: Math.ceil(e.cx + e.rx),
+    y1: Math.ceil(e.cy + e.ry),
   };
 }
 
@@ -319,12 +306,12 @@ export class FacePainter {
       const y1 = Math.min(h, Math.ceil(by1));
       for (let py = y0; py < y1; py++) {
         for (let px = x0; px < x1; px++) {
-          y[py * w + px] = sceneAt(this.#g, h, px + 0.5, py + 0.5, eyesShut)[0];
+          y[py * w + px] = sceneAt(this.#g, px + 0.5, py + 0.5, eyesShut)[0];
         }
       }
       for (let py = y0 >> 1; py < Math.min(ch, (y1 + 1) >> 1); py++) {
         for (let px = x0 >> 1; px < Math.min(cw, (x1 + 1) >> 1); px++) {
-          const c = sceneAt(this.#g, h, 2 * px + 1, 2 * py + 1, eyesShut);
+          const c = sceneAt(this.#g, 2 * px + 1, 2 * py + 1, eyesShut);
           u[py * cw + px] = c[1];
           v[py * cw + px] = c[2];
         }
@@ -338,8 +325,8 @@ export class FacePainter {
     const m = this.#g.mouth;
     const ry = m.openRy + m.lip;
     return {
-      mouth: boxOf({ cx: m.cx, cy: m.cy, rx: m.rx, ry }, 1),
-      eyes: [boxOf(this.#g.eyes[0], 1), boxOf(this.#g.eyes[1], 1)],
+      mouth: boxOf({ cx: m.cx, cy: m.cy, rx: m.rx, ry }),
+      eyes: [boxOf(this.#g.eyes[0]), boxOf(this.#g.eyes[1])],
     };
   }
 
