@@ -386,31 +386,26 @@ export class MediaBridge {
     } else if (track.kind === TrackKind.KIND_AUDIO) void this.#pumpAudio(feed, track);
   }
 
-  /** Publishes the bridged video at `size` and the voice, side by side (once; later sizes go through resizes). */
+  /** Publishes the bridged video at `size`, then the voice (once; later sizes go through resizes). */
   #publishMedia(size: Size): Promise<void> {
     this.#mediaPublished ??= (async () => {
-      const failed = (error: unknown) => {
+      try {
+        await this.#video.publish(size);
+        this.#firstAt.published ??= performance.now();
+        const video = this.#video.size!;
+        this.stats.videoWidth = video.width;
+        this.stats.videoHeight = video.height;
+        this.#startAdaptationWatch();
+        // One after the other: rtc-node publishes a participant's tracks one at a time anyway.
+        const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
+        await this.agentSide.localParticipant!.publishTrack(
+          LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source),
+          options,
+        );
+      } catch (error) {
         if (!this.#closed)
           this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
-      };
-      // Side by side: the voice's publication does not wait for the video's round trip to the server, so
-      // the user's subscription to it is negotiated as early as to the picture, before the first word.
-      const video = this.#video.publish(size).then(() => {
-        this.#firstAt.published ??= performance.now();
-        const published = this.#video.size!;
-        this.stats.videoWidth = published.width;
-        this.stats.videoHeight = published.height;
-        this.#startAdaptationWatch();
-      });
-      const audio = this.ready
-        .then(() =>
-          this.agentSide.localParticipant!.publishTrack(
-            LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source),
-            new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
-          ),
-        )
-        .catch(failed);
-      await Promise.all([video.catch(failed), audio]);
+      }
     })();
     return this.#mediaPublished;
   }
