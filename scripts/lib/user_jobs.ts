@@ -16,6 +16,8 @@ export interface UserJobOutcome {
   framesReceived: number;
   heardMs: number;
   avatarIdentity: string | undefined;
+  /** Whether the user spoke {@link UserJobOptions.nudge}'s line (nothing heard in time after the face). */
+  nudged: boolean;
   /** What went wrong, if the avatar was not both seen and heard in time. */
   error?: string;
 }
@@ -31,6 +33,11 @@ export interface UserJobOptions {
   video?: boolean;
   /** Runs once the avatar was seen and heard, before the user leaves (e.g. measure the job meanwhile). */
   hold?: () => Promise<void>;
+  /**
+   * Speak `line` once if less than `heardMs` was heard `afterMs` after the avatar's first frame, as a
+   * person would when the avatar stays silent; the avatar then has a turn to answer. Default: never.
+   */
+  nudge?: { afterMs: number; line: string };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -45,6 +52,7 @@ export async function runUserJob(
   const createdAtMs = Date.now();
   let user: SimulatedUser | undefined;
   let error: string | undefined;
+  let nudged = false;
   const deadline = createdAtMs + opts.timeoutMs;
   try {
     user = await SimulatedUser.join({
@@ -68,7 +76,15 @@ export async function runUserJob(
     } else if (outcome === 'timeout') {
       error = 'no avatar video and audio tracks in time';
     } else {
-      while ((user.audio?.audibleMs ?? 0) < opts.heardMs && Date.now() < deadline) await sleep(100);
+      const heard = () => (user?.audio?.audibleMs ?? 0) >= opts.heardMs;
+      const nudgeAt = Date.now() + (opts.nudge?.afterMs ?? Number.POSITIVE_INFINITY);
+      while (!heard() && Date.now() < deadline) {
+        if (opts.nudge && !nudged && Date.now() >= nudgeAt) {
+          nudged = true;
+          void user.say(opts.nudge.line);
+        }
+        await sleep(100);
+      }
       if ((user.audio?.audibleMs ?? 0) < opts.heardMs) error = 'the avatar was not heard in time';
     }
   } catch (e) {
@@ -84,6 +100,7 @@ export async function runUserJob(
     framesReceived: stats?.framesReceived ?? 0,
     heardMs: user?.audio?.audibleMs ?? 0,
     avatarIdentity: user?.avatarIdentity,
+    nudged,
     ...(error ? { error } : {}),
   };
   await user?.leave();

@@ -107,7 +107,14 @@ async function workerTrack(user: Room, kind: TrackKind): Promise<RemoteTrack> {
   );
 }
 
-/** Reads the worker's video, decoding every frame, until stopped. */
+/** Milliseconds of the monotonic clock libwebrtc stamps render times on (process.hrtime). */
+const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * Reads the worker's video, decoding every frame, until stopped. Each code is timed by the frame's render
+ * time (monotonic ms), stamped natively on arrival: decoding a code in JS is slow enough that, under the
+ * suite's load, the reader fell 0.8 s behind, and a time taken after decoding measured that backlog.
+ */
 function readCodes(track: RemoteTrack) {
   const codes: Array<{ counter: number; level: number; atMs: number }> = [];
   let undecodable = 0;
@@ -117,7 +124,7 @@ function readCodes(track: RemoteTrack) {
       const { value, done } = await reader.read();
       if (done) return;
       const code = decodeFrame(value.frame);
-      if (code) codes.push({ ...code, atMs: performance.now() });
+      if (code) codes.push({ ...code, atMs: Number(value.timestampUs) / 1000 });
       else undecodable++;
     }
   })();
@@ -142,13 +149,19 @@ describe('emulated Runway avatar worker', () => {
       sampleRate: 48_000,
       numChannels: 1,
     });
-    let audioOnsetMs = 0;
-    // Timestamp the first loud frame on its way to collectAudio (which only calls getReader()).
+    // Time the first loud frame on its way to collectAudio (which only calls getReader()), on the video's
+    // clock. Frames come every 10 ms, so the stream's start is the earliest (arrival − audio before it):
+    // a stall of this process only delays arrivals, and no single late arrival moves the onset.
+    let originMs = Number.POSITIVE_INFINITY;
+    let samplesBefore = 0;
+    let onsetSamples = -1;
     const heard = collectAudio(
       audio.pipeThrough(
         new TransformStream<AudioFrame, AudioFrame>({
           transform(frame, ctl) {
-            if (!audioOnsetMs && rms(frame.data) > 0.1) audioOnsetMs = performance.now();
+            originMs = Math.min(originMs, monoMs() - (samplesBefore * 1000) / frame.sampleRate);
+            if (onsetSamples < 0 && rms(frame.data) > 0.1) onsetSamples = samplesBefore;
+            samplesBefore += frame.samplesPerChannel;
             ctl.enqueue(frame);
           },
         }),
@@ -197,6 +210,8 @@ describe('emulated Runway avatar worker', () => {
     const loud = codes.filter((c) => c.level > 0.2);
     expect(loud.length).toBeGreaterThan(15);
     // Lip sync: the level shows on video when the tone is heard (generous bound).
+    expect(onsetSamples).toBeGreaterThanOrEqual(0);
+    const audioOnsetMs = originMs + (onsetSamples * 1000) / 48_000;
     expect(Math.abs(loud[0]!.atMs - audioOnsetMs)).toBeLessThan(300);
     expect(codes[codes.length - 1]!.level).toBeLessThan(0.02);
     expect(worker.stats).toMatchObject({ segmentsReceived: 1, segmentsCompleted: 1 });

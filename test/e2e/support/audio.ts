@@ -163,21 +163,25 @@ export function dominantFrequency(
   return best;
 }
 
-/** Frequency estimate from rising zero crossings (good for one clean tone), in Hz. */
+/**
+ * Frequency estimate from rising zero crossings (good for one clean tone), in Hz: the sample rate over the
+ * median period between crossings. The median, not the span over the count: a gap in the audio (a stall
+ * of the sender under load, filled with silence or concealment) or a glitch moves only a few periods.
+ */
 export function zeroCrossingFrequency(samples: Int16Array, sampleRate: number): number {
-  let first = -1;
+  const periods: number[] = [];
   let last = -1;
-  let crossings = 0;
   for (let i = 1; i < samples.length; i++) {
     const a = samples[i - 1]!;
     const b = samples[i]!;
     if (a < 0 && b >= 0) {
       // Linear interpolation of the crossing point.
       const t = i - 1 + -a / (b - a);
-      if (first < 0) first = t;
-      else crossings++;
+      if (last >= 0) periods.push(t - last);
       last = t;
     }
   }
-  return crossings > 0 ? (crossings * sampleRate) / (last - first) : 0;
+  if (!periods.length) return 0;
+  periods.sort((x, y) => x - y);
+  return sampleRate / periods[periods.length >> 1]!;
 }
