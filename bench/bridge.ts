@@ -2,7 +2,6 @@
 // vs through the bridge in the agent's room), its CPU per second of bridged media, the frames it drops, the
 // resolution and picture–sound offset each viewer gets, the time to the first frame against the unavoidable
 // path, and the bridge's report of a CPU-adaptation drop under load.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLiveKitServer } from '../scripts/lib/livekit_server.js';
 import { startEmulator } from '../src/emulator/index.js';
@@ -13,6 +12,7 @@ import { type ChildHandle, forkRole } from './lib/ipc.js';
 import type { ProcessSample } from './lib/role_bridge.js';
 import type { ViewerFrames, ViewerSample } from './lib/role_viewer.js';
 import { mintToken, monoMs } from './lib/rooms.js';
+import { squeeze } from './lib/squeeze.js';
 import { ratio, type Summary, summarize } from './lib/stats.js';
 import type { Bench, BenchOptions, BenchResult, MetricRow, TargetCheck } from './lib/types.js';
 
@@ -28,8 +28,13 @@ const SCRIPT = Array.from(
 )
   .join(' ')
   .slice(0, 2000);
-/** CPU burners of the load phase (the machine has 2 cores). */
-const LOAD_PROCESSES = 4;
+/**
+ * The load phase: the bridge process pinned to one core with this many CPU burners, at {@link LOAD_NICE}
+ * (bench/lib/squeeze.ts). Four burners beside it on both cores never made libwebrtc adapt; nice 10 did
+ * not either; at 19 it gets a sliver of the core and its encoder falls behind.
+ */
+const LOAD_PROCESSES = 2;
+const LOAD_NICE = 19;
 const FRAME_INTERVAL_MS = 1000 / VIDEO.fps;
 const ROOM = 'bridge-bench';
 const AGENT = 'bench-agent';
@@ -58,7 +63,7 @@ const FULL: Durations = {
   subWindowMs: 3000,
   startups: 7,
   loadMs: 12_000,
-  recoverMs: 12_000,
+  recoverMs: 20_000,
 };
 const QUICK: Durations = {
   idleMs: 2000,
@@ -104,6 +109,10 @@ interface LoadSample {
   adaptation: unknown;
   cpuLimited: boolean;
   sent: string;
+  /** The bridge's count of frames handed over so far. */
+  handedOver: number;
+  /** The bridge's count of stale frames skipped so far. */
+  stale: number;
 }
 
 /** CPU used between two samples of a process, ms per second of wall time. */
@@ -280,7 +289,7 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
     await sleep(IN_FLIGHT_MS);
     // Load phase: CPU burners beside the bridge, then none; the bridge's own stats say what libwebrtc did.
     progress(
-      `bridge: load phase, ${LOAD_PROCESSES} CPU burners for ${d.loadMs / 1000} s, then none`,
+      `bridge: load phase, the bridge on one core with ${LOAD_PROCESSES} CPU burners at nice ${LOAD_NICE} for ${d.loadMs / 1000} s, then none`,
     );
     const load: LoadSample[] = [];
     const sampleLoad = async (loaded: boolean) => {
@@ -292,17 +301,23 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
         adaptation: a,
         cpuLimited: a?.cpuLimited ?? false,
         sent: a ? `${a.sentWidth}x${a.sentHeight}` : '—',
+        handedOver: b?.videoFrames ?? 0,
+        stale: b?.videoFramesStale ?? 0,
       });
     };
     const loadStart = monoMs();
-    const burners = startBurners(LOAD_PROCESSES);
+    const release = squeeze(bridge.pid, {
+      cpu: 0,
+      nice: LOAD_NICE,
+      burners: LOAD_PROCESSES,
+    });
     try {
       for (let t = 0; t < d.loadMs; t += 2000) {
         await sleep(2000);
         await sampleLoad(true);
       }
     } finally {
-      for (const b of burners) b.kill('SIGKILL');
+      release();
     }
     const loadEnd = monoMs();
     for (let t = 0; t < d.recoverMs; t += 2000) {
@@ -338,13 +353,6 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
     await emulator.close();
     await server.stop();
   }
-}
-
-/** Busy-looping processes (killed by the caller). */
-function startBurners(n: number): ChildProcess[] {
-  return Array.from({ length: n }, () =>
-    spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }),
-  );
 }
 
 /** Frames per size label, and the share of the most common one. */
@@ -599,7 +607,14 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
   const rtt = rtts.length ? summarize(rtts).median : Number.NaN;
   const startOk = startAdded.median <= (Number.isFinite(rtt) ? rtt : 0);
   const l = a.load;
-  const loadOk = l.limitedAfter === 0 || !l.lastLimited;
+  const adapted = l.limitedWhileLoaded + l.limitedAfter > 0;
+  const loadOk = adapted && !l.lastLimited;
+  const loadEndMs = l.samples.find((x) => !x.loaded)?.atMs;
+  const fullAgain = l.samples.find((x) => !x.loaded && !x.cpuLimited && x.sent === FULL_SIZE);
+  const recoveredIn =
+    fullAgain && loadEndMs !== undefined
+      ? `${fmt((fullAgain.atMs - loadEndMs + 2000) / 1000)} s`
+      : 'never';
   const sizes = (x: { sizes: Record<string, number> }) =>
     Object.entries(x.sizes)
       .map(([k, v]) => `${k} ×${v}`)
@@ -638,14 +653,14 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
     },
     {
       target: 'a CPU-adaptation drop shows in the bridge’s stats and recovers when load falls',
-      measured: `${LOAD_PROCESSES} CPU burners: cpuLimited in ${l.limitedWhileLoaded} of ${l.loadedSamples} samples under load (user saw ${sizes(l.loadSizes)}), ${l.limitedAfter} of ${l.afterSamples} after (user saw ${sizes(l.recoverSizes)} from 4 s after the load stopped); sent sizes ${l.samples.map((x) => `${x.loaded ? 'L' : 'R'}:${x.sent}`).join(' ')}`,
+      measured: `the bridge pinned to one core with ${LOAD_PROCESSES} CPU burners, at nice ${LOAD_NICE}: cpuLimited in ${l.limitedWhileLoaded} of ${l.loadedSamples} samples under load (user saw ${sizes(l.loadSizes)}), ${l.limitedAfter} of ${l.afterSamples} after (user saw ${sizes(l.recoverSizes)} from 4 s after the load stopped); full size and not limited again ${recoveredIn} after the load (2 s samples); sent sizes ${l.samples.map((x) => `${x.loaded ? 'L' : 'R'}:${x.sent}`).join(' ')}; frames handed over per 2 s ${l.samples.map((x, i) => x.handedOver - (l.samples[i - 1]?.handedOver ?? x.handedOver)).join(' ')}; stale frames skipped ${l.samples.at(-1)?.stale ?? 0}`,
       met: loadOk,
       ...(loadOk
-        ? l.limitedWhileLoaded === 0
-          ? { why: 'libwebrtc did not adapt under this load: nothing to report or recover from' }
-          : {}
+        ? {}
         : {
-            why: 'the bridge still reported a CPU-limited resolution at the end of the recovery window',
+            why: adapted
+              ? 'the bridge still reported a CPU-limited resolution at the end of the recovery window'
+              : 'not exercised: libwebrtc did not adapt under this load, so there was nothing to report or recover from',
           }),
     },
     {
@@ -702,7 +717,7 @@ export const bridge: Bench = {
         'Runway’s worker is emulated as a LiveKit browser-SDK publisher: simulcast 278×180 / 556×360 / 1088×704 with dynacast, so a new subscriber gets a low layer first',
         'picture leads sound by: the lag that best correlates each decoded frame’s frame-code level (the RMS the worker was playing when it drew it) with the RMS of received 10 ms audio frames placed on a steady clock; both viewers in the same window of continuous speech (a long startScript)',
         `hosted start: \`HostedStrategy.start()\` → the user’s first frame showing the avatar (frame code readable); unavoidable = create request → consume answered (emulator’s request events) + a direct viewer’s connect → first such frame, that viewer joining Runway’s room alone ${DIRECT_JOIN_AFTER_MS} ms after the user’s first frame (at the same moment as the bridge, the two compete for the worker’s key frames and one waits ~1 s); LiveKit round trip = the user’s ICE candidate-pair RTT`,
-        'load phase: after the steady window, CPU burners beside the bridge, then none; the bridge’s stats.videoAdaptation (libwebrtc’s outbound-rtp qualityLimitationReason and frame size) sampled every 2 s',
+        'load phase: after the steady window, the bridge process starved (pinned to one core with CPU burners, at a lower priority than them: bench/lib/squeeze.ts), then not; the bridge’s stats.videoAdaptation (libwebrtc’s outbound-rtp qualityLimitationReason and frame size) sampled every 2 s',
         "added latency: per frame counter seen by both viewers, the bridged viewer's arrival − the direct viewer's, on the system's monotonic clock (both viewers are separate processes)",
         `CPU, bridging = the bridge process's CPU (process.cpuUsage) in each ${a.subWindowS} s sub-window of the steady window − its idle rate before the avatar started; it carries ${fmt(a.videoPerS)} video frames/s, ${fmt(a.audioPerS)} audio frames/s from Runway's room and ${fmt(a.userAudioPerS)} user audio frames/s to it`,
         'the direct viewer (baseline) subscribes to the same worker in Runway’s room and decodes every frame, as the bridge does before re-encoding',

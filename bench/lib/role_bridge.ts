@@ -35,6 +35,7 @@ export interface ProcessSample {
     | 'audioFrames'
     | 'userAudioFrames'
     | 'videoFramesScaled'
+    | 'videoFramesStale'
     | 'audioFramesDropped'
     | 'videoWidth'
     | 'videoHeight'
@@ -106,6 +107,7 @@ export function handlers(): RoleHandlers {
                 audioFrames: stats.audioFrames,
                 userAudioFrames: stats.userAudioFrames,
                 videoFramesScaled: stats.videoFramesScaled,
+                videoFramesStale: stats.videoFramesStale,
                 audioFramesDropped: stats.audioFramesDropped,
                 videoWidth: stats.videoWidth,
                 videoHeight: stats.videoHeight,

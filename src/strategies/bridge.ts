@@ -35,7 +35,7 @@ import { log } from '../log.js';
 import { readVideoAdaptation, type VideoAdaptation } from './bridge/adaptation.js';
 import { BridgedVideo } from './bridge/bridged_video.js';
 import { LowLatencyAudio } from './bridge/low_latency_audio.js';
-import { handOverWaitMs } from './bridge/render_time.js';
+import { handOverWaitMs, isStaleFrame } from './bridge/render_time.js';
 import { announcedSize, type Size } from './bridge/video_size.js';
 
 export type { VideoAdaptation, VideoLimitation } from './bridge/adaptation.js';
@@ -59,6 +59,11 @@ export interface BridgeStats {
   videoFrames: number;
   /** Of those, frames of another size scaled to the published size (a lower layer early in a call). */
   videoFramesScaled: number;
+  /**
+   * Frames skipped because they were more than 200 ms behind their render time: queued while the bridge
+   * was stalled (see bridge/render_time.ts). Not counted in `videoFrames`.
+   */
+  videoFramesStale: number;
   /** Size the bridged video is published at; 0 × 0 until it is published. */
   videoWidth: number;
   videoHeight: number;
@@ -206,6 +211,7 @@ export class MediaBridge {
   readonly stats: BridgeStats = {
     videoFrames: 0,
     videoFramesScaled: 0,
+    videoFramesStale: 0,
     videoWidth: 0,
     videoHeight: 0,
     videoResizes: 0,
@@ -230,6 +236,8 @@ export class MediaBridge {
   #mediaPublished: Promise<void> | undefined;
   /** Set once a picture has been handed over: the voice is forwarded from then on. */
   #faceShown = false;
+  /** `performance.now()` of the last frame handed over (stale frames are skipped only after one). */
+  #handedAtMs: number | undefined;
   /** Voice frames read before the first picture (not forwarded). */
   #droppedBeforeFace = 0;
   /** Milestones of the first picture, logged once when it is shown. */
@@ -421,13 +429,18 @@ export class MediaBridge {
           if (feed !== this.#pending) continue;
           this.#setFeed(feed); // switch between frames: this is the new feed's first frame
         }
+        const nowUs = process.hrtime.bigint() / 1000n;
+        const voiceQueuedMs = this.#faceShown ? this.#audio.source.queuedDuration : undefined;
+        // After a stall, skip what queued meanwhile rather than replay it (render_time.ts).
+        const sinceHandedMs =
+          this.#handedAtMs === undefined ? undefined : performance.now() - this.#handedAtMs;
+        if (isStaleFrame(value.timestampUs, nowUs, voiceQueuedMs, sinceHandedMs)) {
+          this.stats.videoFramesStale++;
+          continue;
+        }
         // Hand the frame over when a viewer in Runway's room would show it, and with the voice still
         // waiting in our audio source (render_time.ts).
-        const waitMs = handOverWaitMs(
-          value.timestampUs,
-          process.hrtime.bigint() / 1000n,
-          this.#faceShown ? this.#audio.source.queuedDuration : undefined,
-        );
+        const waitMs = handOverWaitMs(value.timestampUs, nowUs, voiceQueuedMs);
         this.stats.videoWaitMs = waitMs;
         this.#firstAt.picture ??= performance.now();
         if (waitMs > 0) await sleep(waitMs);
@@ -439,6 +452,7 @@ export class MediaBridge {
           if (this.#closed) break;
         }
         if (!this.#video.capture(frame, value.timestampUs, value.rotation)) continue;
+        this.#handedAtMs = performance.now();
         if (!this.#faceShown) this.#logFirstPicture();
         this.#faceShown = true;
         this.stats.videoFrames++;

@@ -47,3 +47,33 @@ export function handOverWaitMs(
   if (!(ms > 0.5)) return 0;
   return Math.min(ms, MAX_RENDER_WAIT_MS);
 }
+
+/**
+ * A frame this far behind its render time is stale, ms: the bridge was stalled (a starved process, an
+ * event loop blocked) and Runway's frames queued meanwhile. The voice's limit after a stall is the same
+ * (audio_latency.ts).
+ */
+export const STALE_FRAME_MS = 200;
+
+/**
+ * Whether to skip a frame instead of handing it over: it is more than {@link STALE_FRAME_MS} behind the
+ * moment {@link handOverWaitMs} would hand it over (its render time, plus `voiceQueuedMs` and
+ * {@link VOICE_SECOND_TRIP_MS} once the voice is forwarded: a picture held for a long voice queue is not
+ * late), and a frame was handed over less than {@link STALE_FRAME_MS} ago (`sinceHandedMs`, `undefined`
+ * before the first). After a stall the reader holds seconds of queued frames; handed over all at once,
+ * they showed the user a fast-forward of the past and so loaded the encoder that libwebrtc lowered the
+ * resolution for 8 s after the load had gone (measured, BENCHMARKS.md §4). Skipped, the reader drains
+ * them at once and the next frame is current. At least one frame goes out per {@link STALE_FRAME_MS}, so
+ * a picture whose render times were not on our clock would still move.
+ */
+export function isStaleFrame(
+  timestampUs: bigint,
+  nowUs: bigint,
+  voiceQueuedMs: number | undefined,
+  sinceHandedMs: number | undefined,
+): boolean {
+  const holdMs =
+    voiceQueuedMs === undefined ? 0 : Math.max(voiceQueuedMs, 0) + VOICE_SECOND_TRIP_MS;
+  const lateMs = Number(nowUs - timestampUs) / 1000 - holdMs;
+  return lateMs > STALE_FRAME_MS && sinceHandedMs !== undefined && sinceHandedMs < STALE_FRAME_MS;
+}
