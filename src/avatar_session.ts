@@ -13,6 +13,7 @@ import { assertUpstreamStatics } from './livekit/upstream_internals.js';
 import { log, PII } from './log.js';
 import { type AvatarSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { AvatarOwner, type OwnerState, type RoomAudioSink } from './session/owner.js';
+import type { BridgeStats } from './strategies/bridge.js';
 import { AVATAR_SAMPLE_RATE } from './strategies/byo_room.js';
 import { createStrategies } from './strategies/create.js';
 import { startAuto } from './strategies/detect.js';
@@ -101,6 +102,16 @@ export class AvatarSession extends voice.AvatarSession {
   /** Where the avatar's life is: `idle`, `starting`, `shown`, `audio-only`, `replacing`, `ending`, `ended`. */
   get state(): OwnerState {
     return this.#owner.state;
+  }
+
+  /**
+   * The hosted media bridge's live counters (frames bridged, skipped after a stall, the published size,
+   * libwebrtc's CPU adaptation, the first picture's milestones), for monitoring. `undefined` unless the
+   * avatar is shown through the bridge (strategy `'hosted'`). A live object: read it, do not keep it
+   * across a renewal (the bridge, and so the object, stays the same; the counters go on).
+   */
+  get bridgeStats(): Readonly<BridgeStats> | undefined {
+    return this.#owner.active?.bridge?.stats;
   }
 
   /**

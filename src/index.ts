@@ -30,7 +30,13 @@ export { STATE_DIR_ENV } from './learning/store.js';
 export type { StartOptions } from './livekit/credentials.js';
 export type { AvatarSessionOptions, StrategyOption } from './options.js';
 export type { OwnerState as AvatarState } from './session/owner.js';
-export type { BridgeMilestones, BridgeStats, RunwayDataMessage } from './strategies/bridge.js';
+export type {
+  BridgeMilestones,
+  BridgeStats,
+  RunwayDataMessage,
+  VideoAdaptation,
+  VideoLimitation,
+} from './strategies/bridge.js';
 export { resetStrategyCache } from './strategies/detect.js';
 export { prewarmStrategy } from './strategies/prewarm.js';
 export { probeStrategy } from './strategies/probe.js';

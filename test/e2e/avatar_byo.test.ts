@@ -50,6 +50,7 @@ describe('AvatarSession, bring your own room', () => {
     const { emulator } = await startEmulatorWithWorker();
     const a = await startAgentWithAvatar(emulator);
     expect(a.avatar.strategy).toBe('integration');
+    expect(a.avatar.bridgeStats).toBeUndefined(); // no bridge: Runway's worker is in the agent's room
     expect(a.avatar.provider).toBe('runway');
     expect(a.avatar.avatarIdentity).toBe(AVATAR);
     const sessionId = a.avatar.sessionId!;

@@ -57,6 +57,14 @@ describe('AvatarSession, hosted', () => {
     expect(a.session.output.audioEnabled).toBe(false);
 
     await a.avatar.waitForJoin({ timeout: 20_000 });
+    // The bridge's counters are public: published at Runway's size, then its first picture handed over.
+    const bridgeStats = a.avatar.bridgeStats;
+    expect(bridgeStats?.videoWidth).toBeGreaterThan(0);
+    await waitFor(() => (bridgeStats?.videoFrames ?? 0) > 0, {
+      timeoutMs: 10_000,
+      debugName: 'bridgeStats.videoFrames',
+    });
+    expect(bridgeStats?.firstPicture.shown).toBeDefined();
     // waitForJoin is the agent's view; the user's room learns of the participant a moment later.
     const onBehalf = await waitFor(
       () => a.userRoom.remoteParticipants.get(AVATAR)?.attributes['lk.publish_on_behalf'],
