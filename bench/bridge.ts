@@ -287,7 +287,7 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
     // Frames the direct viewer got just before the window closed are still on the bridged path: let
     // them land before reading the logs (they would otherwise count as dropped).
     await sleep(IN_FLIGHT_MS);
-    // Load phase: CPU burners beside the bridge, then none; the bridge's own stats say what libwebrtc did.
+    // Load phase: the bridge process starved, then not; the bridge's own stats say what libwebrtc did.
     progress(
       `bridge: load phase, the bridge on one core with ${LOAD_PROCESSES} CPU burners at nice ${LOAD_NICE} for ${d.loadMs / 1000} s, then none`,
     );

@@ -107,8 +107,8 @@ export class AvatarSession extends voice.AvatarSession {
   /**
    * The hosted media bridge's live counters (frames bridged, skipped after a stall, the published size,
    * libwebrtc's CPU adaptation, the first picture's milestones), for monitoring. `undefined` unless the
-   * avatar is shown through the bridge (strategy `'hosted'`). A live object: read it, do not keep it
-   * across a renewal (the bridge, and so the object, stays the same; the counters go on).
+   * avatar is shown through the bridge (strategy `'hosted'`). A live object that goes on counting across
+   * renewals (one bridge serves every session of the avatar's life).
    */
   get bridgeStats(): Readonly<BridgeStats> | undefined {
     return this.#owner.active?.bridge?.stats;

@@ -1,7 +1,7 @@
 // Bench tooling: starve one process of CPU on purpose, the way a busy machine would, and give it back.
-// Burners beside a process on 2 cores did not make libwebrtc adapt (BENCHMARKS.md §4): the scheduler
-// shared the cores fairly and the bridge's encoder kept up. Pinned to one core with the burners, and at a
-// lower priority than them, the process gets a fixed small share of that core, whatever else runs.
+// Four burners beside the bridge on 2 cores never made libwebrtc adapt (BENCHMARKS.md §4): its encoder
+// kept up. Pinned to one core with the burners, and at a lower priority than them, the process gets a small
+// share of that core, whatever else runs.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -46,12 +46,20 @@ export function squeeze(pid: number, o: SqueezeOptions): () => void {
         })
       : spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }),
   );
+  const killBurners = () => {
+    for (const b of burners) b.kill('SIGKILL');
+  };
   if (linux) {
-    execFileSync('taskset', ['-a', '-p', '-c', String(o.cpu), String(pid)], { stdio: 'ignore' });
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', String(o.cpu), String(pid)], { stdio: 'ignore' });
+    } catch (error) {
+      killBurners();
+      throw error;
+    }
     setNice(pid, o.nice);
   }
   return () => {
-    for (const b of burners) b.kill('SIGKILL');
+    killBurners();
     if (!linux) return;
     try {
       const all = `0-${availableParallelism() - 1}`;

@@ -60,8 +60,8 @@ export interface BridgeStats {
   /** Of those, frames of another size scaled to the published size (a lower layer early in a call). */
   videoFramesScaled: number;
   /**
-   * Frames skipped because they were more than 200 ms behind their render time: queued while the bridge
-   * was stalled (see bridge/render_time.ts). Not counted in `videoFrames`.
+   * Frames skipped because they were more than 200 ms behind the moment they would be handed over: queued
+   * while the bridge's process was starved (see bridge/render_time.ts). Not counted in `videoFrames`.
    */
   videoFramesStale: number;
   /** Size the bridged video is published at; 0 × 0 until it is published. */

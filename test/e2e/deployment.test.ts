@@ -24,7 +24,7 @@ const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
  * how much. The hosted character says its greeting once, when the bridge joins its room, and the bridge
  * forwards the voice only once the first picture is shown (issue 17's "face with voice"). When two hosted
  * jobs share 2 busy cores, the first picture can come 2–3 s late, after most of the greeting: users then
- * heard 0–40 ms of it (a CI run failed on 0). So a user who has not heard enough {@link NUDGE_AFTER_MS}
+ * heard 0–40 ms of it (a fresh-clone run failed on 0). So a user who has not heard enough {@link NUDGE_AFTER_MS}
  * after the face speaks, as a person would, and the character's answer comes after the face.
  */
 const HEARD_MS = 100;

@@ -112,8 +112,9 @@ const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * Reads the worker's video, decoding every frame, until stopped. Each code is timed by the frame's render
- * time (monotonic ms), stamped natively on arrival: decoding a code in JS is slow enough that, under the
- * suite's load, the reader fell 0.8 s behind, and a time taken after decoding measured that backlog.
+ * time (when libwebrtc plans to show it, monotonic ms), stamped natively: decoding a code in JS is slow
+ * enough that, under the suite's load, the reader fell 0.8 s behind, and a time taken after decoding
+ * measured that backlog.
  */
 function readCodes(track: RemoteTrack) {
   const codes: Array<{ counter: number; level: number; atMs: number }> = [];

@@ -49,8 +49,8 @@ export function handOverWaitMs(
 }
 
 /**
- * A frame this far behind its render time is stale, ms: the bridge was stalled (a starved process, an
- * event loop blocked) and Runway's frames queued meanwhile. The voice's limit after a stall is the same
+ * A frame this far behind the moment it would be handed over is stale, ms: the bridge's process was
+ * starved and Runway's frames queued meanwhile. The voice's limit after a stall is the same
  * (audio_latency.ts).
  */
 export const STALE_FRAME_MS = 200;
@@ -62,7 +62,7 @@ export const STALE_FRAME_MS = 200;
  * late), and a frame was handed over less than {@link STALE_FRAME_MS} ago (`sinceHandedMs`, `undefined`
  * before the first). After a stall the reader holds seconds of queued frames; handed over all at once,
  * they showed the user a fast-forward of the past and so loaded the encoder that libwebrtc lowered the
- * resolution for 8 s after the load had gone (measured, BENCHMARKS.md §4). Skipped, the reader drains
+ * resolution for 14 s after the load had gone (measured, BENCHMARKS.md §4). Skipped, the reader drains
  * them at once and the next frame is current. At least one frame goes out per {@link STALE_FRAME_MS}, so
  * a picture whose render times were not on our clock would still move.
  */
