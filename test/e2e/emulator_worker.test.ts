@@ -10,6 +10,8 @@ import {
   VideoStream,
 } from '@livekit/rtc-node';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+// The monotonic clock libwebrtc stamps render times on (process.hrtime), in ms.
+import { monoMs } from '../../bench/lib/rooms.js';
 import { decodeFrame, frameCounterDistance } from '../../src/emulator/worker/frame_code.js';
 import {
   type AvatarWorker,
@@ -106,9 +108,6 @@ async function workerTrack(user: Room, kind: TrackKind): Promise<RemoteTrack> {
     { timeoutMs: 10_000, debugName: `worker track ${kind}` },
   );
 }
-
-/** Milliseconds of the monotonic clock libwebrtc stamps render times on (process.hrtime). */
-const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * Reads the worker's video, decoding every frame, until stopped. Each code is timed by the frame's render

@@ -41,9 +41,7 @@ export function handOverWaitMs(
 ): number {
   const untilRenderMs = Number(timestampUs - nowUs) / 1000;
   if (untilRenderMs > MAX_RENDER_WAIT_MS) return 0;
-  const voiceMs =
-    voiceQueuedMs === undefined ? 0 : Math.max(voiceQueuedMs, 0) + VOICE_SECOND_TRIP_MS;
-  const ms = untilRenderMs + voiceMs;
+  const ms = untilRenderMs + voiceHoldMs(voiceQueuedMs);
   if (!(ms > 0.5)) return 0;
   return Math.min(ms, MAX_RENDER_WAIT_MS);
 }
@@ -72,8 +70,11 @@ export function isStaleFrame(
   voiceQueuedMs: number | undefined,
   sinceHandedMs: number | undefined,
 ): boolean {
-  const holdMs =
-    voiceQueuedMs === undefined ? 0 : Math.max(voiceQueuedMs, 0) + VOICE_SECOND_TRIP_MS;
-  const lateMs = Number(nowUs - timestampUs) / 1000 - holdMs;
+  const lateMs = Number(nowUs - timestampUs) / 1000 - voiceHoldMs(voiceQueuedMs);
   return lateMs > STALE_FRAME_MS && sinceHandedMs !== undefined && sinceHandedMs < STALE_FRAME_MS;
+}
+
+/** How much later than its render time a frame goes out for its voice, ms (0 while none is forwarded). */
+function voiceHoldMs(voiceQueuedMs: number | undefined): number {
+  return voiceQueuedMs === undefined ? 0 : Math.max(voiceQueuedMs, 0) + VOICE_SECOND_TRIP_MS;
 }
