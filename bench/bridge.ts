@@ -648,7 +648,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
       ...(startOk
         ? {}
         : {
-            why: 'see the stage rows: the bridge has Runway’s first picture about as soon as a direct viewer would, but the user learns of the bridged tracks, subscribes and gets a key frame only after that: a re-publishing bridge cannot show the first picture as soon as a direct viewer without publishing (and showing an empty avatar) before Runway’s picture exists',
+            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge has Runway’s first picture about as soon as a direct viewer would; what remains is from the unmute at that picture to the user’s first decoded frame (a new encoder’s first frames and the SFU’s first key frame on the user’s layer), on a 2-core machine that also runs the emulated worker and livekit-server',
           }),
     },
     {

@@ -10,8 +10,12 @@
 //   only a backlog that lasts (left by a stall) is trimmed (bridge/audio_latency.ts);
 // - each frame handed over at its render time, as a viewer there would show it, and later by as much as the
 //   voice then waits in the bridge, so both leave it together (bridge/render_time.ts);
-// - face with voice: both tracks are published together, and the voice is forwarded from the moment the
-//   first picture has been handed over, never before.
+// - face with voice: both tracks are published together, muted, and unmuted when the first picture is
+//   handed over; the voice is forwarded from that moment, never before;
+// - sooner on screen: both are published (muted) as soon as the avatar participant has joined the agent's
+//   room, while Runway's session provisions, at Runway's usual size (replaced at once if Runway announces
+//   another). The user has subscribed by the time Runway's first picture exists, so the second
+//   publication is off the critical path (BENCHMARKS.md §4).
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AudioFrame,
@@ -31,6 +35,7 @@ import {
 import type { ConsumeResult } from '../api/types.js';
 import { connectRoom } from '../livekit/connect.js';
 import { ATTRIBUTE_PUBLISH_ON_BEHALF } from '../livekit/token.js';
+import { setTrackMuted } from '../livekit/track_mute.js';
 import { log } from '../log.js';
 import { readVideoAdaptation, type VideoAdaptation } from './bridge/adaptation.js';
 import { BridgedVideo } from './bridge/bridged_video.js';
@@ -43,6 +48,11 @@ export type { VideoAdaptation, VideoLimitation } from './bridge/adaptation.js';
 /** Audio format of the bridged tracks: what rtc-node's AudioStream delivers natively. */
 const BRIDGE_SAMPLE_RATE = 48_000;
 const BRIDGE_CHANNELS = 1;
+/**
+ * The size the bridged video is published at before Runway's room is joined: the size Runway's worker was
+ * observed to publish (reference: runway-api.md). Another announced size replaces it before any frame.
+ */
+export const PROVISIONAL_VIDEO_SIZE: Readonly<Size> = { width: 1088, height: 704 };
 /** How often the bridged video's encoder stats are read (CPU adaptation), ms. */
 const ADAPTATION_POLL_MS = 2000;
 
@@ -102,7 +112,10 @@ export interface BridgeMilestones {
   voice?: number;
   /** Runway's first picture read. */
   picture?: number;
-  /** The bridged video published in the agent's room. */
+  /**
+   * The bridged video published in the agent's room: while the session provisions (muted, before
+   * `attached`) when tracks can be muted, else once Runway's size is known.
+   */
   published?: number;
   /** The first picture handed over to the agent's room. */
   shown?: number;
@@ -232,8 +245,10 @@ export class MediaBridge {
   #pending: RunwayFeed | undefined;
   readonly #video: BridgedVideo;
   readonly #audio = new LowLatencyAudio(BRIDGE_SAMPLE_RATE, BRIDGE_CHANNELS);
-  /** Publication of both bridged tracks, started once Runway's video size is known. */
+  /** Publication of the bridged video at Runway's size (then of the voice), once that size is known. */
   #mediaPublished: Promise<void> | undefined;
+  /** The voice track, published once; muted until the first picture when published ahead. */
+  #voice: { track: LocalAudioTrack; published: Promise<void>; muted: boolean } | undefined;
   /** Set once a picture has been handed over: the voice is forwarded from then on. */
   #faceShown = false;
   /** `performance.now()` of the last frame handed over (stale frames are skipped only after one). */
@@ -267,6 +282,7 @@ export class MediaBridge {
           "Runway's video changed size: bridged video republished",
         );
       },
+      setMuted: setTrackMuted,
     });
     this.agentSide.on(RoomEvent.TrackPublished, this.#onAgentRoomTrackPublished);
     this.agentSide.on(RoomEvent.TrackSubscribed, this.#onAgentRoomTrackSubscribed);
@@ -278,6 +294,7 @@ export class MediaBridge {
       "the agent's room",
       opts.signal,
     ).then(() => {
+      this.#prepublish();
       for (const participant of this.agentSide.remoteParticipants.values()) {
         for (const publication of participant.trackPublications.values()) {
           this.#onAgentRoomTrackPublished(publication, participant);
@@ -394,6 +411,26 @@ export class MediaBridge {
     } else if (track.kind === TrackKind.KIND_AUDIO) void this.#pumpAudio(feed, track);
   }
 
+  /**
+   * Publishes both tracks muted while Runway's session provisions (the agent-side room just joined), so
+   * that the user subscribes to them before Runway's first picture exists. Nothing is published ahead
+   * when tracks cannot be muted here: they are then published at Runway's first tracks, as before.
+   */
+  #prepublish(): void {
+    const video = this.#closed ? undefined : this.#video.prepublish(PROVISIONAL_VIDEO_SIZE);
+    if (!video) return;
+    const failed = (error: unknown) => {
+      if (!this.#closed)
+        this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
+    };
+    video.then(() => {
+      this.#firstAt.published ??= performance.now();
+      this.stats.videoWidth = PROVISIONAL_VIDEO_SIZE.width;
+      this.stats.videoHeight = PROVISIONAL_VIDEO_SIZE.height;
+    }, failed);
+    this.#publishVoice(true).catch(failed);
+  }
+
   /** Publishes the bridged video at `size`, then the voice (once; later sizes go through resizes). */
   #publishMedia(size: Size): Promise<void> {
     this.#mediaPublished ??= (async () => {
@@ -405,17 +442,37 @@ export class MediaBridge {
         this.stats.videoHeight = video.height;
         this.#startAdaptationWatch();
         // One after the other: rtc-node publishes a participant's tracks one at a time anyway.
-        const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
-        await this.agentSide.localParticipant!.publishTrack(
-          LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source),
-          options,
-        );
+        await this.#publishVoice(false);
       } catch (error) {
         if (!this.#closed)
           this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
       }
     })();
     return this.#mediaPublished;
+  }
+
+  /** Publishes the voice track once (`muted`: muted until the first picture, when muting works here). */
+  #publishVoice(muted: boolean): Promise<void> {
+    if (!this.#voice) {
+      const track = LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source);
+      const isMuted = muted && !this.#faceShown && setTrackMuted(track, true);
+      const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
+      const published = this.agentSide
+        .localParticipant!.publishTrack(track, options)
+        .then(() => {});
+      this.#voice = { track, published, muted: isMuted };
+    }
+    return this.#voice.published;
+  }
+
+  /** Face with voice: the voice track published ahead is unmuted with the first picture. */
+  #unmuteVoice(): void {
+    const voice = this.#voice;
+    if (!voice?.muted) return;
+    voice.muted = false;
+    if (!setTrackMuted(voice.track, false)) {
+      this.#logger.warn({}, 'the bridged voice could not be unmuted');
+    }
   }
 
   async #pumpVideo(feed: RunwayFeed, track: RemoteTrack): Promise<void> {
@@ -453,7 +510,10 @@ export class MediaBridge {
         }
         if (!this.#video.capture(frame, value.timestampUs, value.rotation)) continue;
         this.#handedAtMs = performance.now();
-        if (!this.#faceShown) this.#logFirstPicture();
+        if (!this.#faceShown) {
+          this.#unmuteVoice();
+          this.#logFirstPicture();
+        }
         this.#faceShown = true;
         this.stats.videoFrames++;
         const size = this.#video.size;

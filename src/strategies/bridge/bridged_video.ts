@@ -1,6 +1,7 @@
 // The avatar's video in the agent's room: one VideoSource published at Runway's size, fed with Runway's
 // frames as they come, lower layers scaled up so the call keeps its size, and republished when Runway's
-// picture really changes size.
+// picture really changes size. Each track is published muted when the publisher can mute (viewers learn
+// of it and subscribe before there is a picture to send) and unmuted at its first frame.
 import {
   LocalVideoTrack,
   TrackPublishOptions,
@@ -23,6 +24,11 @@ export interface VideoPublisher {
   unpublish(sid: string): Promise<void>;
   /** Receives a confirmed size change (for logs and stats). */
   onResize(from: Size, to: Size): void;
+  /**
+   * Mutes or unmutes a track, published or not; false when it cannot. Without it (or when it answers
+   * false before a publication) tracks are published unmuted.
+   */
+  setMuted?(track: LocalVideoTrack, muted: boolean): boolean;
 }
 
 /** Counters {@link BridgedVideo} keeps. */
@@ -31,6 +37,16 @@ export interface BridgedVideoCounters {
   scaled: number;
   /** Times the track was republished at a new size. */
   resizes: number;
+}
+
+/** A published track and what it was published with. */
+interface Opened {
+  source: VideoSource;
+  track: LocalVideoTrack;
+  size: Size;
+  sid: string;
+  /** Published muted (unmuted at its first frame). */
+  muted: boolean;
 }
 
 /** Publish options of the bridged video: a camera, simulcast like any LiveKit publisher. */
@@ -42,6 +58,9 @@ function videoPublishOptions(): TrackPublishOptions {
 export class BridgedVideo {
   readonly counters: BridgedVideoCounters = { scaled: 0, resizes: 0 };
   #source: VideoSource | undefined;
+  #track: LocalVideoTrack | undefined;
+  /** The current track was published muted and has had no frame yet: unmuted at its first frame. */
+  #muted = false;
   #sid: string | undefined;
   #size: Size | undefined;
   #publishing: Promise<void> | undefined;
@@ -59,34 +78,77 @@ export class BridgedVideo {
     return this.#source ? this.#size : undefined;
   }
 
-  /** Publishes the track at `size` (once; later calls return the first publication). */
-  publish(size: Size): Promise<void> {
-    this.#publishing ??= this.#open(size).then((opened) => {
-      this.#swapIn(opened);
-    });
+  /**
+   * Publishes the track at `size` before Runway's picture exists (during provisioning), muted, and
+   * returns that publication. Returns undefined, publishing nothing, when the publisher cannot mute (an
+   * unmuted track would show viewers rtc-node's black frames meanwhile) or a publication exists already.
+   */
+  prepublish(size: Size): Promise<void> | undefined {
+    if (this.#publishing || !this.publisher.setMuted) return undefined;
+    const track = this.#newTrack(size);
+    if (!this.publisher.setMuted(track.track, true)) {
+      void track.source.close().catch(() => {});
+      return undefined;
+    }
+    this.#publishing = this.#open(track, 'muted').then(
+      (opened) => this.#swapIn(opened),
+      (error: unknown) => {
+        this.#publishing = undefined; // publish() at Runway's size tries again
+        throw error;
+      },
+    );
     return this.#publishing;
   }
 
-  async #open(size: Size): Promise<{ source: VideoSource; sid: string; size: Size }> {
+  /**
+   * Publishes the track at `size` (once; later calls return the first publication). A track published
+   * ahead ({@link prepublish}) at another size that has shown nothing yet is replaced by one at `size`
+   * at once, rather than every frame scaled until a resize is confirmed.
+   */
+  publish(size: Size): Promise<void> {
+    this.#publishing ??= this.#open(this.#newTrack(size)).then((opened) => this.#swapIn(opened));
+    return this.#publishing.then(async () => {
+      const current = this.#size;
+      if (current && this.#muted && !sameSize(size, current) && !this.#resizing) {
+        await this.#replace(current, size, { resize: false });
+      }
+    });
+  }
+
+  #newTrack(size: Size): { source: VideoSource; track: LocalVideoTrack; size: Size } {
     const source = new VideoSource(size.width, size.height);
+    const track = LocalVideoTrack.createVideoTrack(BRIDGED_VIDEO_TRACK, source);
+    return { source, track, size: { width: size.width, height: size.height } };
+  }
+
+  /**
+   * Publishes `t`: `muted` (muted already), `unmuted`, or `try-muted` (muted if the publisher can). Closes
+   * its source if the publication fails.
+   */
+  async #open(
+    t: { source: VideoSource; track: LocalVideoTrack; size: Size },
+    mode: 'muted' | 'unmuted' | 'try-muted' = 'try-muted',
+  ): Promise<Opened> {
+    const muted =
+      mode === 'muted' ||
+      (mode === 'try-muted' && (this.publisher.setMuted?.(t.track, true) ?? false));
     try {
-      const sid = await this.publisher.publish(
-        LocalVideoTrack.createVideoTrack(BRIDGED_VIDEO_TRACK, source),
-        videoPublishOptions(),
-      );
-      return { source, sid, size: { width: size.width, height: size.height } };
+      const sid = await this.publisher.publish(t.track, videoPublishOptions());
+      return { ...t, sid, muted };
     } catch (error) {
-      await source.close().catch(() => {});
+      await t.source.close().catch(() => {});
       throw error;
     }
   }
 
-  #swapIn(opened: { source: VideoSource; sid: string; size: Size }): void {
+  #swapIn(opened: Opened): void {
     if (this.#closed) {
       void opened.source.close().catch(() => {});
       return;
     }
     this.#source = opened.source;
+    this.#track = opened.track;
+    this.#muted = opened.muted;
     this.#sid = opened.sid;
     this.#size = opened.size;
     this.#scaled = undefined;
@@ -101,6 +163,7 @@ export class BridgedVideo {
     const source = this.#source;
     const size = this.#size;
     if (!source || !size || this.#closed) return false;
+    if (this.#muted) this.#unmute(size);
     if (sameSize(frame, size)) {
       source.captureFrame(frame, timestampUs, rotation);
       return true;
@@ -129,15 +192,37 @@ export class BridgedVideo {
     return out;
   }
 
+  /** Unmutes the current track at its first frame; republishes it unmuted if the unmute fails. */
+  #unmute(size: Size): void {
+    this.#muted = false;
+    const track = this.#track;
+    if (track && this.publisher.setMuted?.(track, false)) return;
+    // Never observed; a track left muted would hide the avatar for the whole call.
+    if (!this.#resizing) void this.#replace(size, size, { resize: false, unmuted: true });
+  }
+
   /** Publishes a new track at `to`, then unpublishes the old one: viewers never lose the avatar. */
-  async #resize(from: Size, to: Size): Promise<void> {
+  #resize(from: Size, to: Size): Promise<void> {
+    return this.#replace(from, to, { resize: true });
+  }
+
+  /**
+   * Publishes a new track at `to` and swaps it in, then unpublishes the old one. `resize`: Runway's
+   * picture changed size (counted and reported); else a track published ahead is being replaced.
+   */
+  async #replace(
+    from: Size,
+    to: Size,
+    opts: { resize: boolean; unmuted?: boolean },
+  ): Promise<void> {
     this.#resizing = true;
     const previous = { source: this.#source, sid: this.#sid };
     try {
-      const opened = await this.#open(to);
-      this.#swapIn(opened);
-      this.counters.resizes++;
-      this.publisher.onResize(from, to);
+      this.#swapIn(await this.#open(this.#newTrack(to), opts.unmuted ? 'unmuted' : 'try-muted'));
+      if (opts.resize) {
+        this.counters.resizes++;
+        this.publisher.onResize(from, to);
+      }
       if (previous.sid) await this.publisher.unpublish(previous.sid).catch(() => {});
       await previous.source?.close().catch(() => {});
     } catch {
