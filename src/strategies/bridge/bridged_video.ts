@@ -169,7 +169,7 @@ export class BridgedVideo {
       return true;
     }
     const next = this.#watch.observe(frame, size);
-    if (next && !this.#resizing) void this.#resize(size, next);
+    if (next && !this.#resizing) void this.#replace(size, next, { resize: true });
     source.captureFrame(this.#scaleToPublished(frame, size), timestampUs, rotation);
     this.counters.scaled++;
     return true;
@@ -201,14 +201,10 @@ export class BridgedVideo {
     if (!this.#resizing) void this.#replace(size, size, { resize: false, unmuted: true });
   }
 
-  /** Publishes a new track at `to`, then unpublishes the old one: viewers never lose the avatar. */
-  #resize(from: Size, to: Size): Promise<void> {
-    return this.#replace(from, to, { resize: true });
-  }
-
   /**
-   * Publishes a new track at `to` and swaps it in, then unpublishes the old one. `resize`: Runway's
-   * picture changed size (counted and reported); else a track published ahead is being replaced.
+   * Publishes a new track at `to` and swaps it in, then unpublishes the old one: viewers never lose the
+   * avatar. `resize`: Runway's picture changed size (counted and reported); else a track published ahead
+   * (or one whose unmute failed) is being replaced.
    */
   async #replace(
     from: Size,
