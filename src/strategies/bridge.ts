@@ -74,6 +74,11 @@ export interface BridgeStats {
    * while the bridge's process was starved (see bridge/render_time.ts). Not counted in `videoFrames`.
    */
   videoFramesStale: number;
+  /**
+   * Black frames fed to the bridged video while it was muted, before the first picture: they keep it warm
+   * so the user sees that picture at once (bridge/bridged_video.ts). The SFU never forwards them.
+   */
+  videoFramesWarm: number;
   /** Size the bridged video is published at; 0 × 0 until it is published. */
   videoWidth: number;
   videoHeight: number;
@@ -225,6 +230,7 @@ export class MediaBridge {
     videoFrames: 0,
     videoFramesScaled: 0,
     videoFramesStale: 0,
+    videoFramesWarm: 0,
     videoWidth: 0,
     videoHeight: 0,
     videoResizes: 0,
@@ -522,6 +528,7 @@ export class MediaBridge {
           this.stats.videoHeight = size.height;
         }
         this.stats.videoFramesScaled = this.#video.counters.scaled;
+        this.stats.videoFramesWarm = this.#video.counters.warm;
         this.stats.videoResizes = this.#video.counters.resizes;
       }
     } catch (error) {

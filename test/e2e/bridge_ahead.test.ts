@@ -2,6 +2,8 @@
 // provisions, muted, so that the user has subscribed to them before Runway's first picture exists; the
 // picture and the voice are unmuted together when the first picture is handed over. Before, the user learnt
 // of the bridged video only after the consume, and the second publication was on the critical path.
+// Meanwhile the bridge keeps the muted video warm with black frames (so the SFU is ready for the first
+// picture): none of them may reach the user.
 import { type RemoteTrack, RoomEvent, TrackKind, VideoStream } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import { prepareAgentWithAvatar, startEmulatorWithWorker } from './support/agent_harness.js';
@@ -18,10 +20,19 @@ interface Seen {
   subscribedAt?: number;
   unmutedAt?: number;
   firstFrameAt?: number;
+  /** The brightest luma among samples of the first frame (a black frame stays near 0–16). */
+  firstFrameMaxLuma?: number;
+}
+
+/** The brightest of every 97th luma sample of an I420 frame. */
+function maxLuma(data: Uint8Array, width: number, height: number): number {
+  let max = 0;
+  for (let i = 0; i < width * height; i += 97) if (data[i]! > max) max = data[i]!;
+  return max;
 }
 
 describe('hosted bridge, published ahead', () => {
-  it('the user subscribes while Runway provisions, gets no frame before the first picture, and the picture and the voice unmute together', async () => {
+  it('the user subscribes while Runway provisions, gets no frame before the first picture (none of the warm black ones), and the picture and the voice unmute together', async () => {
     const { emulator } = await startEmulatorWithWorker({
       mode: 'hosted-only',
       provisioningMs: PROVISIONING_MS,
@@ -51,8 +62,12 @@ describe('hosted bridge, published ahead', () => {
       seen.subscribedAt ??= Date.now();
       if (track.kind !== TrackKind.KIND_VIDEO) return;
       const reader = new VideoStream(track).getReader();
-      void reader.read().then(() => {
+      void reader.read().then(({ value }) => {
         video.firstFrameAt ??= Date.now();
+        if (value) {
+          const f = value.frame;
+          video.firstFrameMaxLuma = maxLuma(f.data, f.width, f.height);
+        }
         void reader.cancel().catch(() => {});
       });
     });
@@ -77,6 +92,10 @@ describe('hosted bridge, published ahead', () => {
     // No frame while Runway provisioned (a muted track sends none: no black avatar meanwhile); the track
     // was unmuted with the first picture handed over.
     expect(video.firstFrameAt).toBeGreaterThan(consumedAt!);
+    // The bridge did feed the muted track black frames while Runway provisioned (~10 per second), and
+    // the user's first frame is the avatar's picture, not one of them.
+    expect(stats.videoFramesWarm).toBeGreaterThan(5);
+    expect(video.firstFrameMaxLuma).toBeGreaterThan(100);
     expect(video.unmutedAt).toBeDefined();
     expect(stats.firstPicture.shown).toBeDefined();
     // Face with voice: the voice is unmuted with the picture (the user's events, same process, ±1 s).
