@@ -12,7 +12,7 @@ import { type ChildHandle, forkRole } from './lib/ipc.js';
 import type { ProcessSample } from './lib/role_bridge.js';
 import type { ViewerFrames, ViewerSample } from './lib/role_viewer.js';
 import { mintToken, monoMs } from './lib/rooms.js';
-import { squeeze } from './lib/squeeze.js';
+import { squeezeEncoder } from './lib/squeeze.js';
 import { ratio, type Summary, summarize } from './lib/stats.js';
 import type { Bench, BenchOptions, BenchResult, MetricRow, TargetCheck } from './lib/types.js';
 
@@ -29,12 +29,16 @@ const SCRIPT = Array.from(
   .join(' ')
   .slice(0, 2000);
 /**
- * The load phase: the bridge process pinned to one core with this many CPU burners, at {@link LOAD_NICE}
- * (bench/lib/squeeze.ts). Four burners beside it on both cores never made libwebrtc adapt; nice 10 did
- * not either; at 19 it gets a sliver of the core and its encoder falls behind.
+ * The load phase: the bridge's video encoder squeezed (bench/lib/squeeze.ts), on one core under SCHED_IDLE
+ * beside a burner that takes that core this long out of every {@link LOAD_BURN_MS} + {@link LOAD_IDLE_MS}.
+ * Starving the whole bridge process (burners beside it, nice 19, SIGSTOP duty cycles) never made libwebrtc
+ * adapt once the bridge skipped stale frames: the encoder then had less to do too. 40/10 and 45/5 made it
+ * adapt after 22 and 16 s of load; 30/10 did not in 24 s (the emulated face is cheap to encode).
  */
-const LOAD_PROCESSES = 2;
-const LOAD_NICE = 19;
+const LOAD_BURN_MS = 45;
+const LOAD_IDLE_MS = 5;
+/** Load samples taken once the bridge reports a CPU-limited resolution, before the load stops. */
+const LOAD_SAMPLES_AFTER_LIMITED = 3;
 const FRAME_INTERVAL_MS = 1000 / VIDEO.fps;
 const ROOM = 'bridge-bench';
 const AGENT = 'bench-agent';
@@ -51,7 +55,10 @@ interface Durations {
   subWindowMs: number;
   /** Hosted starts measured to the first frame (the last one runs on into the steady window). */
   startups: number;
-  /** Load phase: CPU burners on, then off; the bridge's stats are sampled every 2 s. */
+  /**
+   * Load phase: the encoder squeezed for at most `loadMs` (less once the bridge reports the drop), then
+   * not for `recoverMs`; the bridge's stats are sampled every 2 s.
+   */
   loadMs: number;
   recoverMs: number;
 }
@@ -62,8 +69,8 @@ const FULL: Durations = {
   steadyMs: 30_000,
   subWindowMs: 3000,
   startups: 7,
-  loadMs: 12_000,
-  recoverMs: 20_000,
+  loadMs: 36_000,
+  recoverMs: 60_000,
 };
 const QUICK: Durations = {
   idleMs: 2000,
@@ -287,9 +294,9 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
     // Frames the direct viewer got just before the window closed are still on the bridged path: let
     // them land before reading the logs (they would otherwise count as dropped).
     await sleep(IN_FLIGHT_MS);
-    // Load phase: the bridge process starved, then not; the bridge's own stats say what libwebrtc did.
+    // Load phase: the bridge's encoder starved, then not; the bridge's own stats say what libwebrtc did.
     progress(
-      `bridge: load phase, the bridge on one core with ${LOAD_PROCESSES} CPU burners at nice ${LOAD_NICE} for ${d.loadMs / 1000} s, then none`,
+      `bridge: load phase, the bridge's encoder squeezed (${LOAD_BURN_MS}/${LOAD_IDLE_MS} ms burner) for up to ${d.loadMs / 1000} s, then not for ${d.recoverMs / 1000} s`,
     );
     const load: LoadSample[] = [];
     const sampleLoad = async (loaded: boolean) => {
@@ -306,15 +313,17 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
       });
     };
     const loadStart = monoMs();
-    const release = squeeze(bridge.pid, {
+    const release = squeezeEncoder(bridge.pid, {
       cpu: 0,
-      nice: LOAD_NICE,
-      burners: LOAD_PROCESSES,
+      burnMs: LOAD_BURN_MS,
+      idleMs: LOAD_IDLE_MS,
     });
     try {
-      for (let t = 0; t < d.loadMs; t += 2000) {
+      let afterLimited = 0;
+      for (let t = 0; t < d.loadMs && afterLimited < LOAD_SAMPLES_AFTER_LIMITED; t += 2000) {
         await sleep(2000);
         await sampleLoad(true);
+        if (afterLimited || load.at(-1)?.cpuLimited) afterLimited++;
       }
     } finally {
       release();
@@ -653,7 +662,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
     },
     {
       target: 'a CPU-adaptation drop shows in the bridge’s stats and recovers when load falls',
-      measured: `the bridge pinned to one core with ${LOAD_PROCESSES} CPU burners, at nice ${LOAD_NICE}: cpuLimited in ${l.limitedWhileLoaded} of ${l.loadedSamples} samples under load (user saw ${sizes(l.loadSizes)}), ${l.limitedAfter} of ${l.afterSamples} after (user saw ${sizes(l.recoverSizes)} from 4 s after the load stopped); full size and not limited again ${recoveredIn} after the load (2 s samples); sent sizes ${l.samples.map((x) => `${x.loaded ? 'L' : 'R'}:${x.sent}`).join(' ')}; frames handed over per 2 s ${l.samples.map((x, i) => x.handedOver - (l.samples[i - 1]?.handedOver ?? x.handedOver)).join(' ')}; stale frames skipped ${l.samples.at(-1)?.stale ?? 0}`,
+      measured: `the bridge's encoder squeezed (SCHED_IDLE on one core beside a ${LOAD_BURN_MS}/${LOAD_IDLE_MS} ms burner): cpuLimited in ${l.limitedWhileLoaded} of ${l.loadedSamples} samples under load (user saw ${sizes(l.loadSizes)}), ${l.limitedAfter} of ${l.afterSamples} after (user saw ${sizes(l.recoverSizes)} from 4 s after the load stopped); full size and not limited again ${recoveredIn} after the load (2 s samples); sent sizes ${l.samples.map((x) => `${x.loaded ? 'L' : 'R'}:${x.sent}`).join(' ')}; frames handed over per 2 s ${l.samples.map((x, i) => x.handedOver - (l.samples[i - 1]?.handedOver ?? x.handedOver)).join(' ')}; stale frames skipped ${l.samples.at(-1)?.stale ?? 0}`,
       met: loadOk,
       ...(loadOk
         ? {}
@@ -717,7 +726,7 @@ export const bridge: Bench = {
         'Runway’s worker is emulated as a LiveKit browser-SDK publisher: simulcast 278×180 / 556×360 / 1088×704 with dynacast, so a new subscriber gets a low layer first',
         'picture leads sound by: the lag that best correlates each decoded frame’s frame-code level (the RMS the worker was playing when it drew it) with the RMS of received 10 ms audio frames placed on a steady clock; both viewers in the same window of continuous speech (a long startScript)',
         `hosted start: \`HostedStrategy.start()\` → the user’s first frame showing the avatar (frame code readable); unavoidable = create request → consume answered (emulator’s request events) + a direct viewer’s connect → first such frame, that viewer joining Runway’s room alone ${DIRECT_JOIN_AFTER_MS} ms after the user’s first frame (at the same moment as the bridge, the two compete for the worker’s key frames and one waits ~1 s); LiveKit round trip = the user’s ICE candidate-pair RTT`,
-        'load phase: after the steady window, the bridge process starved (pinned to one core with CPU burners, at a lower priority than them: bench/lib/squeeze.ts), then not; the bridge’s stats.videoAdaptation (libwebrtc’s outbound-rtp qualityLimitationReason and frame size) sampled every 2 s',
+        'load phase: after the steady window, the bridge’s video encoder starved (its thread under SCHED_IDLE on one core beside a duty-cycle burner: bench/lib/squeeze.ts), until 3 samples after the bridge reports a CPU-limited resolution, then not; the bridge’s stats.videoAdaptation (libwebrtc’s outbound-rtp qualityLimitationReason and frame size) sampled every 2 s',
         "added latency: per frame counter seen by both viewers, the bridged viewer's arrival − the direct viewer's, on the system's monotonic clock (both viewers are separate processes)",
         `CPU, bridging = the bridge process's CPU (process.cpuUsage) in each ${a.subWindowS} s sub-window of the steady window − its idle rate before the avatar started; it carries ${fmt(a.videoPerS)} video frames/s, ${fmt(a.audioPerS)} audio frames/s from Runway's room and ${fmt(a.userAudioPerS)} user audio frames/s to it`,
         'the direct viewer (baseline) subscribes to the same worker in Runway’s room and decodes every frame, as the bridge does before re-encoding',

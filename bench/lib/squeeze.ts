@@ -1,19 +1,10 @@
-// Bench tooling: starve one process of CPU on purpose, the way a busy machine would, and give it back.
-// Four burners beside the bridge on 2 cores never made libwebrtc adapt (BENCHMARKS.md §4): its encoder
-// kept up. Pinned to one core with the burners, and at a lower priority than them, the process gets a small
-// share of that core, whatever else runs.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Bench and test tooling: starve a process's video encoder of CPU on purpose, the way a busy machine
+// would, and give the CPU back (BENCHMARKS.md §4, test/e2e/bridge_adaptation.test.ts).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
-/** How one process is squeezed: the core it and the burners share, its nice value, the burners. */
-export interface SqueezeOptions {
-  cpu: number;
-  nice: number;
-  burners: number;
-}
-
-/** Every thread of `pid` (libwebrtc encodes on its own threads; nice is per thread on Linux). */
+/** Every thread of `pid`. */
 function threadsOf(pid: number): string[] {
   try {
     return readdirSync(`/proc/${pid}/task`);
@@ -22,51 +13,70 @@ function threadsOf(pid: number): string[] {
   }
 }
 
-function setNice(pid: number, nice: number): void {
-  for (const tid of threadsOf(pid)) {
+/** How the encoder of one process is squeezed: the core, and the duty cycle of the burner beside it. */
+export interface EncoderSqueezeOptions {
+  cpu: number;
+  /** The burner runs this long, ms… */
+  burnMs: number;
+  /** …then leaves the core to the encoder this long, ms. */
+  idleMs: number;
+}
+
+/** The name libwebrtc gives the thread a video sender encodes on (one per published video track). */
+export const ENCODER_THREAD = 'EncoderQueue';
+
+/** Threads of `pid` named `name` (a thread's `comm`). */
+export function threadsNamed(pid: number, name: string): string[] {
+  return threadsOf(pid).filter((tid) => {
     try {
-      execFileSync('renice', ['-n', String(nice), '-p', tid], { stdio: 'ignore' });
+      return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === name;
     } catch {
-      // A thread that ended meanwhile.
+      return false;
     }
-  }
+  });
 }
 
 /**
- * Pins `pid` (all its threads) and `burners` busy loops to one core, `pid` at `nice`; returns what undoes
- * it (burners killed, every core and nice 0 back). Linux only (taskset, renice, /proc); elsewhere, burners
- * beside the process only.
+ * Starves only the video encoder of `pid`, the way a busy machine starves it: every {@link ENCODER_THREAD}
+ * thread moves to `cpu` under SCHED_IDLE (it runs only when nothing else wants that core), beside a burner
+ * that takes the core `burnMs` out of every `burnMs + idleMs`. The rest of the process (its event loop,
+ * the decoders of what it receives) runs as before, so frames keep coming and the encoder falls behind:
+ * what libwebrtc's CPU adaptation watches for. Starving the whole process does not do that (it captures
+ * nothing meanwhile), nor does a nice value: the kernel's scheduler serves a thread that sleeps between
+ * frames promptly whatever its nice value. Returns what undoes it. Linux only (/proc, chrt, taskset);
+ * throws when `pid` has no encoder thread, or a tool is missing.
  */
-export function squeeze(pid: number, o: SqueezeOptions): () => void {
-  const linux = process.platform === 'linux';
-  const burners: ChildProcess[] = Array.from({ length: o.burners }, () =>
-    linux
-      ? spawn('taskset', ['-c', String(o.cpu), process.execPath, '-e', 'for(;;){}'], {
-          stdio: 'ignore',
-        })
-      : spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }),
+export function squeezeEncoder(pid: number, o: EncoderSqueezeOptions): () => void {
+  const tids = threadsNamed(pid, ENCODER_THREAD);
+  if (!tids.length) throw new Error(`process ${pid} has no ${ENCODER_THREAD} thread to squeeze`);
+  const burner = spawn(
+    'taskset',
+    [
+      '-c',
+      String(o.cpu),
+      process.execPath,
+      '-e',
+      `const s=new Int32Array(new SharedArrayBuffer(4));for(;;){const t=performance.now();while(performance.now()-t<${o.burnMs}){}Atomics.wait(s,0,0,${o.idleMs})}`,
+    ],
+    { stdio: 'ignore' },
   );
-  const killBurners = () => {
-    for (const b of burners) b.kill('SIGKILL');
+  const set = (policy: '-i' | '-o', cpus: string) => {
+    for (const tid of tids) {
+      try {
+        execFileSync('taskset', ['-p', '-c', cpus, tid], { stdio: 'ignore' });
+        execFileSync('chrt', [policy, '-p', '0', tid], { stdio: 'ignore' });
+      } catch (error) {
+        // A thread that ended meanwhile is fine; anything else while squeezing is not.
+        if (policy === '-i' && existsSync(`/proc/${pid}/task/${tid}`)) {
+          burner.kill('SIGKILL');
+          throw error;
+        }
+      }
+    }
   };
-  if (linux) {
-    try {
-      execFileSync('taskset', ['-a', '-p', '-c', String(o.cpu), String(pid)], { stdio: 'ignore' });
-    } catch (error) {
-      killBurners();
-      throw error;
-    }
-    setNice(pid, o.nice);
-  }
+  set('-i', String(o.cpu));
   return () => {
-    killBurners();
-    if (!linux) return;
-    try {
-      const all = `0-${availableParallelism() - 1}`;
-      execFileSync('taskset', ['-a', '-p', '-c', all, String(pid)], { stdio: 'ignore' });
-      setNice(pid, 0);
-    } catch {
-      // The process has exited.
-    }
+    burner.kill('SIGKILL');
+    set('-o', `0-${availableParallelism() - 1}`);
   };
 }

@@ -4,19 +4,18 @@
 // Runway's emulated worker, livekit-server and the test go on. Blocking this test's event loop does not do
 // (rtc-node then drops the frames natively, and nothing queues), nor does freezing the process outright
 // (it reads no socket, and the stall's frames are lost on the way).
-import { randomUUID } from 'node:crypto';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { forkRole } from '../../bench/lib/ipc.js';
+import { describe, expect, it } from 'vitest';
 import { startEmulatorWithWorker } from './support/agent_harness.js';
-import { liveKitEnv } from './support/env.js';
+import { startBridgeProcess } from './support/bridge_process.js';
 import { waitFor } from './support/wait.js';
 
 /** How long the bridge process is starved, ms. */
 const STALL_MS = 4000;
 const FPS = 25;
 
-interface BridgeSample {
-  bridge?: { videoFrames: number; videoFramesStale: number };
+interface Stats {
+  videoFrames: number;
+  videoFramesStale: number;
 }
 
 describe('hosted bridge after a stall', () => {
@@ -25,20 +24,7 @@ describe('hosted bridge after a stall', () => {
       { mode: 'hosted-only' },
       { video: { width: 1088, height: 704, fps: FPS } },
     );
-    const env = liveKitEnv();
-    const bridge = await forkRole('bridge');
-    onTestFinished(() => bridge.close());
-    await bridge.call('init', {
-      livekit: { url: env.url, apiKey: env.apiKey, apiSecret: env.apiSecret },
-      roomName: `stall-${randomUUID()}`,
-      agentIdentity: 'stall-agent',
-      api: { url: emulator.url, apiKey: emulator.apiKey },
-    });
-    await bridge.call('start');
-    onTestFinished(async () => {
-      await bridge.call('stop').catch(() => {});
-    });
-    const sample = async () => (await bridge.call<BridgeSample>('sample')).bridge!;
+    const { bridge, sample } = await startBridgeProcess<Stats>(emulator, 'stall');
     await waitFor(async () => ((await sample())?.videoFrames ?? 0) >= 2 * FPS, {
       timeoutMs: 15_000,
       debugName: '2 s of bridged video',
