@@ -82,6 +82,15 @@ export interface ViewerState {
   framesPresented: number;
   /** `performance.now()` (ms since navigation start) of the avatar's first presented frame. */
   firstFrameMs: number | null;
+  /** `Date.now()` of the same frame (to compare with events outside the page). */
+  firstFrameAt: number | null;
+  /**
+   * Whether the avatar's camera is muted (a hosted bridge publishes it muted while Runway's session
+   * starts); null while the avatar has no camera.
+   */
+  avatarCameraMuted: boolean | null;
+  /** `Date.now()` when the page first saw the avatar's camera muted, if ever. */
+  mutedCameraSeenAt: number | null;
   /** `performance.now()` when the room connection was up. */
   connectedMs: number | null;
   videoWidth: number;

@@ -44,6 +44,9 @@ const state: ViewerState = {
   agentState: null,
   framesPresented: 0,
   firstFrameMs: null,
+  firstFrameAt: null,
+  avatarCameraMuted: null,
+  mutedCameraSeenAt: null,
   connectedMs: null,
   videoWidth: 0,
   videoHeight: 0,
@@ -86,6 +89,10 @@ function update(): void {
   state.sessionId = attrs[ATTR_RUNWAY.sessionId] ?? null;
   state.agentState = attrs[ATTR_AGENT_STATE] ?? null;
 
+  // A muted camera (the avatar still starting) shows a placeholder, as LiveKit's components do.
+  const camera = avatar?.getTrackPublication(Track.Source.Camera);
+  state.avatarCameraMuted = camera ? camera.isMuted : null;
+  if (camera?.isMuted) state.mutedCameraSeenAt ??= Date.now();
   // Show the avatar's camera; switch when the avatar (or its track) changes.
   const track =
     (avatar?.getTrackPublication(Track.Source.Camera)?.track as RemoteTrack | undefined) ??
@@ -205,9 +212,11 @@ function render(): void {
   text('avatar-identity', state.avatarIdentity);
   text(
     'video-info',
-    state.firstFrameMs === null
-      ? 'waiting for the avatar’s video…'
-      : `${state.videoWidth}×${state.videoHeight}, ${state.framesPresented} frames shown`,
+    state.avatarCameraMuted
+      ? 'the avatar’s camera is off (starting)…'
+      : state.firstFrameMs === null
+        ? 'waiting for the avatar’s video…'
+        : `${state.videoWidth}×${state.videoHeight}, ${state.framesPresented} frames shown`,
   );
   $<HTMLElement>('error').textContent = state.error ?? '';
 }
@@ -215,7 +224,10 @@ function render(): void {
 function countFrames(): void {
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
     state.framesPresented++;
-    state.firstFrameMs ??= performance.now();
+    if (state.firstFrameMs === null) {
+      state.firstFrameMs = performance.now();
+      state.firstFrameAt = Date.now();
+    }
     state.videoWidth = meta.width;
     state.videoHeight = meta.height;
     video.requestVideoFrameCallback(onFrame);
@@ -310,6 +322,8 @@ async function main(): Promise<void> {
     .on(RoomEvent.ParticipantDisconnected, update)
     .on(RoomEvent.ParticipantAttributesChanged, update)
     .on(RoomEvent.TrackPublished, update)
+    .on(RoomEvent.TrackMuted, update)
+    .on(RoomEvent.TrackUnmuted, update)
     .on(RoomEvent.TrackUnpublished, update)
     .on(RoomEvent.Disconnected, () => {
       state.connected = false;

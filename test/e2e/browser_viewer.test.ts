@@ -18,32 +18,67 @@ const AVATAR = 'runway-avatar-agent';
 const VIDEO = { width: 640, height: 360, fps: 25 };
 /** RMS (0..1) above which the page hears the avatar, and below which it is silent. */
 const AUDIBLE_RMS = 0.02;
+/** Hosted: long enough for the page to see the avatar's tracks published, muted, before Runway's room. */
+const PROVISIONING_MS = 3000;
 const SILENT_RMS = 0.005;
 
 afterEach(() => resetStrategyCache());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts emulator, agent with avatar (given strategy), the relay, the viewer server and the page. */
-async function setUp(mode: 'integration' | 'hosted-only', strategy: 'integration' | 'hosted') {
-  const { emulator, events } = await startEmulatorWithWorker({ mode }, { video: VIDEO });
-  const a = await startAgentWithAvatar(emulator, {
-    strategy,
-    ...(strategy === 'hosted' ? { startScript: 'Hi! I am the hosted cat.' } : {}),
+/**
+ * Starts emulator, agent with avatar (given strategy), the relay, the viewer server and the page.
+ * `pageFirst`: the page joins before `avatar.start()` (it sees the avatar start), with Runway taking
+ * `provisioningMs` to provision; `consumedAt` is when the bridge consumed the session (`Date.now()`).
+ */
+async function setUp(
+  mode: 'integration' | 'hosted-only',
+  strategy: 'integration' | 'hosted',
+  opts: { pageFirst?: boolean; provisioningMs?: number } = {},
+) {
+  const { emulator, events } = await startEmulatorWithWorker(
+    { mode, ...(opts.provisioningMs ? { provisioningMs: opts.provisioningMs } : {}) },
+    { video: VIDEO },
+  );
+  let consumedAt: number | undefined;
+  emulator.on('request', (e: { route: string | null }) => {
+    if (e.route === 'consume') consumedAt ??= Date.now();
   });
-  onTestFinished(relayAvatarToRoom(a.avatar, a.agentRoom, a.session));
   const env = liveKitEnv();
-  const server = await startViewerServer({
-    livekitUrl: env.url,
-    apiKey: env.apiKey,
-    apiSecret: env.apiSecret,
-    room: a.roomName,
-  });
-  onTestFinished(() => server.close());
-  const viewer = await openViewer(server.url);
+  let viewer: ViewerPage | undefined;
+  const openPage = async (room: string) => {
+    const server = await startViewerServer({
+      livekitUrl: env.url,
+      apiKey: env.apiKey,
+      apiSecret: env.apiSecret,
+      room,
+    });
+    onTestFinished(() => server.close());
+    viewer = await openViewer(server.url);
+  };
+  const a = await startAgentWithAvatar(
+    emulator,
+    {
+      strategy,
+      ...(strategy === 'hosted' ? { startScript: 'Hi! I am the hosted cat.' } : {}),
+    },
+    opts.pageFirst
+      ? async (room) => {
+          await openPage(room);
+          // The page is in the room and has found the agent: it will see the avatar arrive.
+          await waitFor(async () => (await viewer!.state()).agentIdentity, {
+            timeoutMs: 15_000,
+            debugName: 'the page found the agent',
+          });
+        }
+      : undefined,
+  );
+  onTestFinished(relayAvatarToRoom(a.avatar, a.agentRoom, a.session));
+  if (!viewer) await openPage(a.roomName);
+  const page = viewer!;
   const shown = await waitFor(
     async () => {
-      const s = await viewer.state();
+      const s = await page.state();
       if (s.error) throw new Error(`page error: ${s.error}`);
       return s.firstFrameMs !== null && s.audioPlaying ? s : null;
     },
@@ -53,7 +88,7 @@ async function setUp(mode: 'integration' | 'hosted-only', strategy: 'integration
       intervalMs: 100,
     },
   );
-  return { emulator, events, a, server, viewer, shown };
+  return { emulator, events, a, viewer: page, shown, consumedAt };
 }
 
 /** Frames the page presented and decoded over `ms`, as rates; every grabbed frame's code. */
@@ -160,9 +195,22 @@ describe('web viewer in headless Chromium', () => {
   });
 
   it("hosted: the page shows the bridged character's video and voice, its transcripts, and silence between turns", async () => {
-    const { a, events, viewer, shown } = await setUp('hosted-only', 'hosted');
+    const { a, events, viewer, shown, consumedAt } = await setUp('hosted-only', 'hosted', {
+      pageFirst: true,
+      provisioningMs: PROVISIONING_MS,
+    });
     expect(shown.avatarIdentity).toBe(AVATAR);
     expect(shown.agentIdentity).toBe(a.agentIdentity);
+    // While Runway provisioned, the page saw the avatar's camera muted; its first frame
+    // came after the consume: none of the black frames that keep the bridged encoder warm reached it.
+    expect(consumedAt).toBeDefined();
+    expect(shown.mutedCameraSeenAt).not.toBeNull();
+    expect(shown.mutedCameraSeenAt!).toBeLessThan(consumedAt!);
+    expect(shown.firstFrameAt!).toBeGreaterThan(consumedAt!);
+    await waitFor(async () => (await viewer.state()).avatarCameraMuted === false, {
+      timeoutMs: 5000,
+      debugName: "the avatar's camera unmuted on the page",
+    });
 
     const video = await watchVideo(viewer, 3000);
     expectCodedVideo(video);
