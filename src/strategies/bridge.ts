@@ -76,7 +76,8 @@ export interface BridgeStats {
   videoFramesStale: number;
   /**
    * Black frames fed to the bridged video while it was muted, before the first picture: they keep it warm
-   * so the user sees that picture at once (bridge/bridged_video.ts). The SFU never forwards them.
+   * so the user sees that picture at once (bridge/bridged_video.ts). The SFU never forwards them. Read
+   * when the first picture is handed over (0 until then).
    */
   videoFramesWarm: number;
   /** Size the bridged video is published at; 0 × 0 until it is published. */
