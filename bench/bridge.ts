@@ -657,7 +657,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
       ...(startOk
         ? {}
         : {
-            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge has Runway’s first picture about as soon as a direct viewer would; what remains is from the unmute at that picture to the user’s first decoded frame (a new encoder’s first frames and the SFU’s first key frame on the user’s layer), on a 2-core machine that also runs the emulated worker and livekit-server',
+            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge has Runway’s first picture about as soon as a direct viewer would; what remains is from the unmute at that picture to the user’s first decoded frame: the new encoder’s first key frames go by before livekit-server has bound the user to the track (it does so at the track’s first packet), and the user’s key-frame requests are throttled (1 s per layer for the top two); see BENCHMARKS.md §4, “Kept warm: measured, then reverted”',
           }),
     },
     {

@@ -74,12 +74,6 @@ export interface BridgeStats {
    * while the bridge's process was starved (see bridge/render_time.ts). Not counted in `videoFrames`.
    */
   videoFramesStale: number;
-  /**
-   * Black frames fed to the bridged video while it was muted, before the first picture: they keep it warm
-   * so the user sees that picture at once (bridge/bridged_video.ts). The SFU never forwards them. Read
-   * when the first picture is handed over (0 until then).
-   */
-  videoFramesWarm: number;
   /** Size the bridged video is published at; 0 × 0 until it is published. */
   videoWidth: number;
   videoHeight: number;
@@ -231,7 +225,6 @@ export class MediaBridge {
     videoFrames: 0,
     videoFramesScaled: 0,
     videoFramesStale: 0,
-    videoFramesWarm: 0,
     videoWidth: 0,
     videoHeight: 0,
     videoResizes: 0,
@@ -529,7 +522,6 @@ export class MediaBridge {
           this.stats.videoHeight = size.height;
         }
         this.stats.videoFramesScaled = this.#video.counters.scaled;
-        this.stats.videoFramesWarm = this.#video.counters.warm;
         this.stats.videoResizes = this.#video.counters.resizes;
       }
     } catch (error) {

@@ -2,8 +2,6 @@
 // provisions, muted, so that the user has subscribed to them before Runway's first picture exists; the
 // picture and the voice are unmuted together when the first picture is handed over. Before, the user learnt
 // of the bridged video only after the consume, and the second publication was on the critical path.
-// Meanwhile the bridge keeps the muted video warm with black frames (so the SFU is ready for the first
-// picture): none of them may reach the user.
 import { type RemoteTrack, RoomEvent, TrackKind, VideoStream } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import { prepareAgentWithAvatar, startEmulatorWithWorker } from './support/agent_harness.js';
@@ -32,7 +30,7 @@ function maxLuma(data: Uint8Array, width: number, height: number): number {
 }
 
 describe('hosted bridge, published ahead', () => {
-  it('the user subscribes while Runway provisions, gets no frame before the first picture (none of the warm black ones), and the picture and the voice unmute together', async () => {
+  it('the user subscribes while Runway provisions, gets no frame before the first picture, and the picture and the voice unmute together', async () => {
     const { emulator } = await startEmulatorWithWorker({
       mode: 'hosted-only',
       provisioningMs: PROVISIONING_MS,
@@ -92,9 +90,7 @@ describe('hosted bridge, published ahead', () => {
     // No frame while Runway provisioned (a muted track sends none: no black avatar meanwhile); the track
     // was unmuted with the first picture handed over.
     expect(video.firstFrameAt).toBeGreaterThan(consumedAt!);
-    // The bridge did feed the muted track black frames while Runway provisioned (~10 per second), and
-    // the user's first frame is the avatar's picture, not one of them.
-    expect(stats.videoFramesWarm).toBeGreaterThan(5);
+    // And the user's first frame is the avatar's picture, not a black one.
     expect(video.firstFrameMaxLuma).toBeGreaterThan(100);
     expect(video.unmutedAt).toBeDefined();
     expect(stats.firstPicture.shown).toBeDefined();

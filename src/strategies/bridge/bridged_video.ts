@@ -1,8 +1,7 @@
 // The avatar's video in the agent's room: one VideoSource published at Runway's size, fed with Runway's
 // frames as they come, lower layers scaled up so the call keeps its size, and republished when Runway's
 // picture really changes size. Each track is published muted when the publisher can mute (viewers learn
-// of it and subscribe before there is a picture to send) and unmuted at its first frame. Until then it is
-// kept warm with black frames the SFU never forwards (see #keepWarm).
+// of it and subscribe before there is a picture to send) and unmuted at its first frame.
 import {
   LocalVideoTrack,
   TrackPublishOptions,
@@ -13,7 +12,7 @@ import {
   VideoSource,
 } from '@livekit/rtc-node';
 import { I420Scaler, i420Bytes } from './scale_i420.js';
-import { ResizeWatch, type Size, sameSize, warmSize } from './video_size.js';
+import { ResizeWatch, type Size, sameSize } from './video_size.js';
 
 /** Name of the bridged video track in the agent's room (the same as Runway's worker uses). */
 export const BRIDGED_VIDEO_TRACK = 'runway_video';
@@ -32,21 +31,12 @@ export interface VideoPublisher {
   setMuted?(track: LocalVideoTrack, muted: boolean): boolean;
 }
 
-/**
- * Interval of the black frames that keep a muted track warm. Their content does not matter (the SFU
- * drops a muted track's packets); only that RTP flows. Measured: 10 fps of them cost ~38 ms of CPU per
- * second (three simulcast layers of black), while Runway provisions only; bridging costs ~440.
- */
-export const WARM_INTERVAL_MS = 100;
-
 /** Counters {@link BridgedVideo} keeps. */
 export interface BridgedVideoCounters {
   /** Frames scaled to the published size (a lower layer, or frames during a resize). */
   scaled: number;
   /** Times the track was republished at a new size. */
   resizes: number;
-  /** Black frames fed to muted tracks before their first picture (see {@link WARM_INTERVAL_MS}). */
-  warm: number;
 }
 
 /** A published track and what it was published with. */
@@ -66,7 +56,7 @@ function videoPublishOptions(): TrackPublishOptions {
 
 /** The bridged video track. Publish once with {@link publish}; then {@link capture} every frame. */
 export class BridgedVideo {
-  readonly counters: BridgedVideoCounters = { scaled: 0, resizes: 0, warm: 0 };
+  readonly counters: BridgedVideoCounters = { scaled: 0, resizes: 0 };
   #source: VideoSource | undefined;
   #track: LocalVideoTrack | undefined;
   /** The current track was published muted and has had no frame yet: unmuted at its first frame. */
@@ -80,10 +70,6 @@ export class BridgedVideo {
   #scaled: VideoFrame | undefined;
   readonly #scaler = new I420Scaler();
   readonly #watch = new ResizeWatch();
-  /** Feeds the current muted track black frames until its first picture ({@link #keepWarm}). */
-  #warmTimer: NodeJS.Timeout | undefined;
-  /** The black frame it feeds, at {@link warmSize} (allocated once per published size). */
-  #black: VideoFrame | undefined;
 
   constructor(private readonly publisher: VideoPublisher) {}
 
@@ -166,7 +152,6 @@ export class BridgedVideo {
     this.#sid = opened.sid;
     this.#size = opened.size;
     this.#scaled = undefined;
-    if (opened.muted) this.#keepWarm();
   }
 
   /**
@@ -179,7 +164,6 @@ export class BridgedVideo {
     const size = this.#size;
     if (!source || !size || this.#closed) return false;
     if (this.#muted) this.#unmute(size);
-    this.#stopWarm();
     if (sameSize(frame, size)) {
       source.captureFrame(frame, timestampUs, rotation);
       return true;
@@ -206,47 +190,6 @@ export class BridgedVideo {
     const src = frame.type === VideoBufferType.I420 ? frame : frame.convert(VideoBufferType.I420);
     this.#scaler.scale(src, out);
     return out;
-  }
-
-  /**
-   * Feeds the current track black frames while it is muted (BENCHMARKS.md §4, "Kept warm"). livekit-server
-   * sets up a track's receivers, and binds each subscriber to them, only at its first RTP packet: a track
-   * that sent nothing until its unmute had its first key frames go by before the user's downtrack was
-   * ready for them. The frames are {@link warmSize}, not the published size: the first picture changes
-   * the size the encoder sees, so libwebrtc sends a key frame on every layer with it. Kept warm at the
-   * published size, the user's downtrack had to ask for one, and livekit-server throttles those requests
-   * (1 s per layer for the top two; its own first request goes out 1 s after the track's first packet).
-   * A muted track's packets are dropped by the SFU: viewers never see these frames.
-   */
-  #keepWarm(): void {
-    if (this.#warmTimer || this.#closed) return;
-    this.#warmTimer = setInterval(() => {
-      const source = this.#source;
-      const size = this.#size;
-      if (!source || !size || !this.#muted || this.#closed) {
-        this.#stopWarm();
-        return;
-      }
-      let black = this.#black;
-      const warm = warmSize(size);
-      if (!black || !sameSize(black, warm)) {
-        const data = new Uint8Array(i420Bytes(warm.width, warm.height));
-        data.fill(128, warm.width * warm.height); // Y 0, U and V 128: black
-        black = new VideoFrame(data, warm.width, warm.height, VideoBufferType.I420);
-        this.#black = black;
-      }
-      // On the clock Runway's frames are stamped with (render_time.ts).
-      source.captureFrame(black, process.hrtime.bigint() / 1000n);
-      this.counters.warm++;
-    }, WARM_INTERVAL_MS);
-    this.#warmTimer.unref();
-  }
-
-  #stopWarm(): void {
-    if (!this.#warmTimer) return;
-    clearInterval(this.#warmTimer);
-    this.#warmTimer = undefined;
-    this.#black = undefined;
   }
 
   /** Unmutes the current track at its first frame; republishes it unmuted if the unmute fails. */
@@ -288,7 +231,6 @@ export class BridgedVideo {
   /** Closes the source (the room's disconnect unpublishes the track). */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#stopWarm();
     await this.#publishing?.catch(() => {});
     const source = this.#source;
     this.#source = undefined;

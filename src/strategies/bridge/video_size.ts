@@ -90,18 +90,3 @@ export class ResizeWatch {
     return next;
   }
 }
-
-/** Rows between the published size and the size of the black frames that keep a muted track warm. */
-export const WARM_SIZE_ROWS = 16;
-
-/**
- * The size of the black frames fed to a muted track until its first picture (`BridgedVideo`): the
- * published size with {@link WARM_SIZE_ROWS} rows fewer (more, for a picture too small to lose them).
- * It must differ from the published size: the first picture then changes the size the encoder sees,
- * which makes libwebrtc reconfigure it and send a key frame on every layer at once, rather than wait for
- * a key frame request the SFU may be throttling. 16 rows keep every simulcast layer a multiple of 4.
- */
-export function warmSize(published: Size): Size {
-  const rows = published.height > 2 * WARM_SIZE_ROWS ? -WARM_SIZE_ROWS : WARM_SIZE_ROWS;
-  return { width: published.width, height: published.height + rows };
-}

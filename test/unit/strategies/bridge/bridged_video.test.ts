@@ -1,6 +1,5 @@
 // BridgedVideo's publication policy with a recording publisher (real rtc-node sources and tracks, no room):
-// published ahead muted, kept warm until its first frame and unmuted then, replaced when Runway announces
-// another size. (That the SFU forwards none of the warm frames is proven in test/e2e/bridge_ahead.test.ts.)
+// published ahead muted, unmuted at the first frame, replaced when Runway announces another size.
 import {
   type LocalVideoTrack,
   VideoBufferType,
@@ -11,7 +10,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   BridgedVideo,
   type VideoPublisher,
-  WARM_INTERVAL_MS,
 } from '../../../../src/strategies/bridge/bridged_video.js';
 import { i420Bytes } from '../../../../src/strategies/bridge/scale_i420.js';
 
@@ -124,50 +122,5 @@ describe('BridgedVideo, published ahead', () => {
       'publish t2',
       'unpublish sid1',
     ]);
-  });
-});
-
-describe('BridgedVideo, kept warm while muted', () => {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  /** Waits until `done()` (a busy test machine may delay timers), at most 5 s. */
-  const until = async (done: () => boolean) => {
-    for (const end = Date.now() + 5000; !done() && Date.now() < end; ) await sleep(10);
-  };
-
-  it('feeds a track published ahead black frames until its first picture, then none', async () => {
-    const { publisher } = recorder();
-    const video = bridged(publisher);
-    await video.prepublish(FULL);
-    const started = performance.now();
-    await until(() => video.counters.warm >= 3);
-    const warm = video.counters.warm;
-    expect(warm).toBeGreaterThanOrEqual(3);
-    // One frame per interval, not more (the first one may have come just before `started`).
-    expect(warm).toBeLessThanOrEqual((performance.now() - started) / WARM_INTERVAL_MS + 1);
-    video.capture(frame(64, 48), 0n, VideoRotation.VIDEO_ROTATION_0);
-    await sleep(WARM_INTERVAL_MS * 3);
-    expect(video.counters.warm).toBe(warm);
-  });
-
-  it('keeps the replacement at Runway’s announced size warm too, and stops at close', async () => {
-    const { publisher } = recorder();
-    const video = bridged(publisher);
-    await video.prepublish(FULL);
-    await video.publish({ width: 32, height: 18 });
-    const before = video.counters.warm;
-    await until(() => video.counters.warm > before);
-    expect(video.counters.warm).toBeGreaterThan(before);
-    await video.close();
-    const closed = video.counters.warm;
-    await sleep(WARM_INTERVAL_MS * 3);
-    expect(video.counters.warm).toBe(closed);
-  });
-
-  it('feeds nothing to a track published unmuted (the publisher cannot mute)', async () => {
-    const { publisher } = recorder({ canMute: false });
-    const video = bridged(publisher);
-    await video.publish(FULL);
-    await sleep(WARM_INTERVAL_MS * 3);
-    expect(video.counters.warm).toBe(0);
   });
 });

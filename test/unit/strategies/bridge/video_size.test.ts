@@ -5,9 +5,6 @@ import {
   RESIZE_AFTER_FRAMES,
   ResizeWatch,
   sameAspect,
-  sameSize,
-  WARM_SIZE_ROWS,
-  warmSize,
 } from '../../../../src/strategies/bridge/video_size.js';
 
 const FULL = { width: 1088, height: 704 };
@@ -53,19 +50,5 @@ describe('video size policy', () => {
       expect(watch.observe(odd, FULL)).toBeUndefined();
       expect(watch.observe(FULL, FULL)).toBeUndefined();
     }
-  });
-
-  it('keeps a muted track warm at a size other than the published one, every layer a multiple of 4', () => {
-    for (const size of [FULL, { width: 1280, height: 720 }, { width: 64, height: 48 }]) {
-      const warm = warmSize(size);
-      expect(sameSize(warm, size)).toBe(false);
-      expect(warm.width).toBe(size.width);
-      expect(Math.abs(warm.height - size.height)).toBe(WARM_SIZE_ROWS);
-    }
-    expect(warmSize(FULL)).toEqual({ width: 1088, height: 688 });
-    // Runway's 704 rows and these 688 both divide by 16: a quarter-size layer stays a multiple of 4.
-    expect(warmSize(FULL).height % 16).toBe(0);
-    // Too small to lose 16 rows: it gains them instead.
-    expect(warmSize({ width: 32, height: 18 })).toEqual({ width: 32, height: 34 });
   });
 });
