@@ -419,16 +419,21 @@ export class MediaBridge {
   #prepublish(): void {
     const video = this.#closed ? undefined : this.#video.prepublish(PROVISIONAL_VIDEO_SIZE);
     if (!video) return;
-    const failed = (error: unknown) => {
-      if (!this.#closed)
-        this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
-    };
-    video.then(() => {
-      this.#firstAt.published ??= performance.now();
-      this.stats.videoWidth = PROVISIONAL_VIDEO_SIZE.width;
-      this.stats.videoHeight = PROVISIONAL_VIDEO_SIZE.height;
-    }, failed);
-    this.#publishVoice(true).catch(failed);
+    video.then(
+      () => {
+        this.#firstAt.published ??= performance.now();
+        this.stats.videoWidth = PROVISIONAL_VIDEO_SIZE.width;
+        this.stats.videoHeight = PROVISIONAL_VIDEO_SIZE.height;
+      },
+      (error: unknown) => this.#publishFailed(error),
+    );
+    this.#publishVoice(true).catch((error: unknown) => this.#publishFailed(error));
+  }
+
+  /** Logs a failed publication of the bridged tracks (not worth a word once the bridge is closing). */
+  #publishFailed(error: unknown): void {
+    if (!this.#closed)
+      this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
   }
 
   /** Publishes the bridged video at `size`, then the voice (once; later sizes go through resizes). */
@@ -444,8 +449,7 @@ export class MediaBridge {
         // One after the other: rtc-node publishes a participant's tracks one at a time anyway.
         await this.#publishVoice(false);
       } catch (error) {
-        if (!this.#closed)
-          this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
+        this.#publishFailed(error);
       }
     })();
     return this.#mediaPublished;
