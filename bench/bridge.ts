@@ -610,6 +610,10 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
   const d = a.directOffset;
   const b = a.bridgedOffset;
   const offsetDiff = d && b ? b.offsetMs - d.offsetMs : Number.NaN;
+  // The bridge's own account of its video's wait in libwebrtc's send queue: what breaks lip sync when
+  // the bandwidth estimate is low (BENCHMARKS.md §4, "What broke lip sync").
+  const sendDelays = o.bridge.map((x) => x.bridge?.videoAdaptation?.sendDelayMs ?? 0);
+  const sendDelayMax = sendDelays.length ? Math.max(...sendDelays) : Number.NaN;
   const offsetOk = Math.abs(offsetDiff) <= 40;
   const startAdded = summarize(a.startups.map((s) => s.added));
   const rtts = a.startups.map((s) => s.rttMs).filter((v): v is number => v !== null);
@@ -642,7 +646,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
     },
     {
       target: 'picture–sound offset through the bridge within ±40 ms of a direct viewer’s',
-      measured: `bridged − direct = ${fmt(offsetDiff)} ms (direct: picture leads by ${d ? d.offsetMs : '—'} ms, r = ${d ? fmt(d.correlation) : '—'}; bridged: ${b ? b.offsetMs : '—'} ms, r = ${b ? fmt(b.correlation) : '—'}; frame-code level vs audio energy, 5 ms lag steps)`,
+      measured: `bridged − direct = ${fmt(offsetDiff)} ms (direct: picture leads by ${d ? d.offsetMs : '—'} ms, r = ${d ? fmt(d.correlation) : '—'}; bridged: ${b ? b.offsetMs : '—'} ms, r = ${b ? fmt(b.correlation) : '—'}; frame-code level vs audio energy, 5 ms lag steps); the bridge's video waited up to ${fmt(sendDelayMax)} ms in its send queue (stats.videoAdaptation.sendDelayMs)`,
       met: offsetOk,
       ...(offsetOk
         ? {}
@@ -657,7 +661,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
       ...(startOk
         ? {}
         : {
-            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge has Runway’s first picture about as soon as a direct viewer would; what remains is from the unmute at that picture to the user’s first decoded frame: the new encoder’s first key frames go by before livekit-server has bound the user to the track (it does so at the track’s first packet), and the user’s key-frame requests are throttled (1 s per layer for the top two); see BENCHMARKS.md §4, “Kept warm: measured, then reverted”',
+            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge has Runway’s first picture about as soon as a direct viewer would; what remains is from the unmute at that picture to the user’s first decoded frame: the new encoder’s first key frames go by before livekit-server has bound the user to the track (it does so at the track’s first packet), and the user’s key-frame requests are throttled (1 s per layer for the top two); see BENCHMARKS.md §4, “Kept warm: measured, then reverted” and “What broke lip sync” (why fixing it that way failed)',
           }),
     },
     {

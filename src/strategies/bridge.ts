@@ -53,8 +53,14 @@ const BRIDGE_CHANNELS = 1;
  * observed to publish (reference: runway-api.md). Another announced size replaces it before any frame.
  */
 export const PROVISIONAL_VIDEO_SIZE: Readonly<Size> = { width: 1088, height: 704 };
-/** How often the bridged video's encoder stats are read (CPU adaptation), ms. */
+/** How often the bridged video's encoder stats are read (CPU adaptation, send delay), ms. */
 const ADAPTATION_POLL_MS = 2000;
+/**
+ * Mean send-queue wait of the bridged video's top layer above which the bridge warns that lips trail the
+ * voice, ms. Sound ahead of picture becomes unacceptable to viewers at about 90 ms (ITU-R BT.1359); steady
+ * runs wait 0–10 ms, runs whose lips fell apart 150–330 ms (BENCHMARKS.md §4, "What broke lip sync").
+ */
+const SEND_DELAY_WARN_MS = 100;
 
 /** A JSON data message from Runway's room (transcriptions, client events, …). @public */
 export interface RunwayDataMessage {
@@ -86,7 +92,8 @@ export interface BridgeStats {
   videoWaitMs: number;
   /**
    * libwebrtc's latest report on the bridged video's encoding (read every 2 s): the size it actually
-   * sends and whether CPU (or bandwidth) limits lowered it. `undefined` until the first report.
+   * sends, whether CPU (or bandwidth) limits lowered it, and how long its packets waited to be sent
+   * (`sendDelayMs`: the picture trails the voice by that). `undefined` until the first report.
    */
   videoAdaptation: VideoAdaptation | undefined;
   /** Audio frames of the avatar's voice handed to the agent's room. */
@@ -588,7 +595,11 @@ export class MediaBridge {
       polling = true;
       this.agentSide
         .getRtcStats()
-        .then((stats) => this.#onAdaptation(readVideoAdaptation(stats.publisherStats, size)))
+        .then((stats) =>
+          this.#onAdaptation(
+            readVideoAdaptation(stats.publisherStats, size, this.stats.videoAdaptation),
+          ),
+        )
         .catch(() => {})
         .finally(() => {
           polling = false;
@@ -614,6 +625,16 @@ export class MediaBridge {
         { sent: `${next.sentWidth}x${next.sentHeight}` },
         'bridged video: resolution recovered from CPU adaptation',
       );
+    }
+    const queued = next.sendDelayMs > SEND_DELAY_WARN_MS;
+    const wasQueued = (before?.sendDelayMs ?? 0) > SEND_DELAY_WARN_MS;
+    if (queued && !wasQueued) {
+      this.#logger.warn(
+        { sendDelayMs: Math.round(next.sendDelayMs) },
+        'bridged video: packets wait to be sent, the picture trails the voice',
+      );
+    } else if (!queued && wasQueued) {
+      this.#logger.info({}, 'bridged video: send queue drained');
     }
   }
 

@@ -100,7 +100,15 @@ describe('hosted bridge quality', () => {
     });
     const directTracks = await workerTracks(directRoom);
     const direct = new AvRecorder(directTracks.video, directTracks.audio);
+    // The bridge's own account of how long its video waited to be sent (read every 2 s): when lips fall
+    // apart, this says whether the send queue is why (BENCHMARKS.md §4, "What broke lip sync").
+    const sendDelays: number[] = [];
+    const sampler = setInterval(() => {
+      const a2 = a.avatar.bridgeStats?.videoAdaptation;
+      if (a2 && sendDelays.at(-1) !== a2.sendDelayMs) sendDelays.push(a2.sendDelayMs);
+    }, 500);
     await new Promise((r) => setTimeout(r, RECORD_MS));
+    clearInterval(sampler);
     await Promise.all([bridged.stop(), direct.stop()]);
 
     // 1. The server lists the bridged track with Runway's dimensions and simulcast layers.
@@ -136,7 +144,11 @@ describe('hosted bridge quality', () => {
     const d = estimateAvOffset(direct.log, from, to);
     expect(d, 'direct viewer: no speech envelope found').toBeDefined();
     expect(b, 'bridged viewer: no speech envelope found').toBeDefined();
-    const seen = `direct: offset ${d!.offsetMs} ms, r ${d!.correlation.toFixed(2)}; bridged: offset ${b!.offsetMs} ms, r ${b!.correlation.toFixed(2)}`;
+    // Reported while recording, and a real mean: the stat exists for exactly this check's failures.
+    expect(sendDelays.length, 'no videoAdaptation.sendDelayMs while recording').toBeGreaterThan(0);
+    expect(sendDelays.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
+    const maxSendDelay = Math.round(Math.max(...sendDelays));
+    const seen = `direct: offset ${d!.offsetMs} ms, r ${d!.correlation.toFixed(2)}; bridged: offset ${b!.offsetMs} ms, r ${b!.correlation.toFixed(2)}, its video's send-queue wait up to ${maxSendDelay} ms`;
     console.log(
       `bridge quality: ${(full.length / later.length).toFixed(3)} of frames full size; ${seen}`,
     );

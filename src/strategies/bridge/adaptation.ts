@@ -1,5 +1,6 @@
 // Reads libwebrtc's own account of the bridged video's encoding (Room.getRtcStats) into what the bridge
-// reports: the size actually sent, and whether CPU or bandwidth limits lowered it. Pure.
+// reports: the size actually sent, whether CPU or bandwidth limits lowered it, and how long its packets
+// waited to be sent. Pure.
 import type { Size } from './video_size.js';
 
 /** Why libwebrtc sends less than the published resolution (WebRTC's `qualityLimitationReason`). */
@@ -19,6 +20,20 @@ export interface VideoAdaptation {
   cpuLimited: boolean;
   /** Resolution changes libwebrtc made for quality limitations since publishing. */
   resolutionChanges: number;
+  /**
+   * Mean time the top layer's packets waited in libwebrtc's send queue (its pacer) since the previous
+   * report, ms; 0 in the first report. The voice does not wait there, so a viewer of the full picture gets
+   * it this much later than the voice: lips trail. It rises when the encoder produces more than the
+   * bandwidth estimate lets out, e.g. when Runway's picture turns from a low layer to its top layer while
+   * the estimate is still low (BENCHMARKS.md §4, "What broke lip sync").
+   */
+  sendDelayMs: number;
+  /** The layer the send counters are of (libwebrtc's `rid` of the top layer; '' without simulcast). */
+  sendLayer: string;
+  /** Its packets sent since publishing (libwebrtc's counter; {@link sendDelayMs} uses it). */
+  packetsSent: number;
+  /** Their total wait in the send queue since publishing, ms (libwebrtc's counter). */
+  totalSendDelayMs: number;
 }
 
 /** The part of an rtc-node `RtcStats` entry this reads (an `outboundRtp` of kind video). */
@@ -31,7 +46,10 @@ export interface OutboundStatsEntry {
 
 interface OutboundVideo {
   stream?: { kind?: string };
+  sent?: { packetsSent?: number | bigint | string };
   outbound?: {
+    rid?: string;
+    totalPacketSendDelay?: number;
     frameWidth?: number;
     frameHeight?: number;
     qualityLimitationReason?: number;
@@ -44,13 +62,16 @@ const LIMITATIONS: readonly VideoLimitation[] = ['none', 'cpu', 'bandwidth', 'ot
 
 /**
  * The bridged video's adaptation from the publisher's stats, or `undefined` when they hold no outbound
- * video yet (before the first frame is encoded).
+ * video yet (before the first frame is encoded). `previous`: the last report, for
+ * {@link VideoAdaptation.sendDelayMs}.
  */
 export function readVideoAdaptation(
   publisherStats: readonly OutboundStatsEntry[],
   published: Size,
+  previous?: VideoAdaptation,
 ): VideoAdaptation | undefined {
   let top: OutboundVideo['outbound'] | undefined;
+  let topSent: OutboundVideo['sent'] | undefined;
   let changes = 0;
   let limitation: VideoLimitation = 'none';
   for (const entry of publisherStats) {
@@ -59,7 +80,10 @@ export function readVideoAdaptation(
     if (value?.stream?.kind !== 'video' || !value.outbound) continue;
     const o = value.outbound;
     changes = Math.max(changes, o.qualityLimitationResolutionChanges ?? 0);
-    if ((o.frameWidth ?? 0) > (top?.frameWidth ?? -1)) top = o;
+    if ((o.frameWidth ?? 0) > (top?.frameWidth ?? -1)) {
+      top = o;
+      topSent = value.sent;
+    }
   }
   if (!top) return undefined;
   limitation = LIMITATIONS[top.qualityLimitationReason ?? 0] ?? 'other';
@@ -76,5 +100,26 @@ export function readVideoAdaptation(
       sentWidth > 0 &&
       sentWidth * sentHeight < published.width * published.height,
     resolutionChanges: changes,
+    ...sendQueue(previous, {
+      sendLayer: top.rid ?? '',
+      packetsSent: Number(topSent?.packetsSent ?? 0),
+      totalSendDelayMs: (top.totalPacketSendDelay ?? 0) * 1000, // libwebrtc counts seconds
+    }),
   };
+}
+
+type SendCounters = Pick<VideoAdaptation, 'sendLayer' | 'packetsSent' | 'totalSendDelayMs'>;
+
+/**
+ * The counters, with the mean wait of the packets sent since `previous`: 0 without a previous report of
+ * the same layer, without new packets, or after a republish (its counters restart).
+ */
+function sendQueue(
+  previous: VideoAdaptation | undefined,
+  now: SendCounters,
+): SendCounters & { sendDelayMs: number } {
+  const packets = now.packetsSent - (previous?.packetsSent ?? now.packetsSent);
+  const comparable = previous?.sendLayer === now.sendLayer && packets > 0;
+  const waited = comparable ? (now.totalSendDelayMs - previous.totalSendDelayMs) / packets : 0;
+  return { ...now, sendDelayMs: Math.max(0, waited) };
 }
