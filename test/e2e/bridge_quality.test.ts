@@ -39,7 +39,10 @@ const OFFSET_BOUND_MS = 80;
 const FULL_SIZE_SHARE = 0.85;
 /**
  * Least correlation between the frame code's level and the audio energy for an offset to mean anything.
- * Under load it falls (0.45 seen once for the bridged viewer, beside 0.39 for the old bridge).
+ * Under load it falls (0.45 seen once for the bridged viewer, beside 0.39 for the old bridge). About 1
+ * run in 30 the bridged viewer falls below it for a real reason, not noise: the bridge's bandwidth
+ * estimate came out low, and at Runway's switch to its top layer the picture waited ~0.5 s in the send
+ * queue (the message then shows a send-queue wait above 100 ms; BENCHMARKS.md §4, "What broke lip sync").
  */
 const MIN_CORRELATION = 0.4;
 
