@@ -58,7 +58,7 @@ const ADAPTATION_POLL_MS = 2000;
 /**
  * Mean send-queue wait of the bridged video's top layer above which the bridge warns that lips trail the
  * voice, ms. Sound ahead of picture becomes unacceptable to viewers at about 90 ms (ITU-R BT.1359); steady
- * runs wait 0–10 ms, runs whose lips fell apart 150–330 ms (BENCHMARKS.md §4, "What broke lip sync").
+ * runs read 0–5 ms, runs whose lips fell apart 129–476 ms (BENCHMARKS.md §4, "What broke lip sync").
  */
 const SEND_DELAY_WARN_MS = 100;
 
