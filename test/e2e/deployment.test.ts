@@ -48,10 +48,18 @@ function shapeOf(body: unknown): 'integration' | 'livekit' | 'hosted' {
   return b.integration ? 'integration' : b.livekit ? 'livekit' : 'hosted';
 }
 
+/** The room a bring-your-own-room create names ('' for a hosted one). */
+function roomOf(body: unknown): string {
+  const b = (body ?? {}) as Record<string, { roomName?: string } | undefined>;
+  return b.integration?.roomName ?? b.livekit?.roomName ?? '';
+}
+
 interface DeploymentRun {
   jobs: UserJobOutcome[];
   refusedByShape: Record<string, number>;
   accepted: number;
+  /** Every create: when (emulator clock), its answer, shape and room; to explain an unexpected count. */
+  creates: string[];
   sessions: { status: string; via: string }[];
   stateFiles: string[];
   tail: string;
@@ -116,18 +124,22 @@ async function runDeployment(mode: EmulatorMode): Promise<DeploymentRun> {
       refusedByShape[shapeOf(r.body)] = (refusedByShape[shapeOf(r.body)] ?? 0) + 1;
     else if (r.status !== null && r.status < 300) accepted++;
   }
+  const creates = emulator.requests
+    .filter((q) => q.route === 'create')
+    .map((q) => `${q.atMs} ${q.status} ${shapeOf(q.body)} ${roomOf(q.body)}`);
   return {
     jobs,
     refusedByShape,
     accepted,
+    creates,
     sessions: emulator.sessions().map((s) => ({ status: s.status, via: s.via })),
     stateFiles: await readdir(stateDir).catch(() => []),
-    tail: agent.tail(30).join('\n'),
+    tail: agent.tail(80).join('\n'),
   };
 }
 
 function expectEveryJobServed(run: DeploymentRun): void {
-  const explain = `${JSON.stringify(run.jobs, null, 1)}\n--- agent log tail ---\n${run.tail}`;
+  const explain = `${JSON.stringify(run.jobs, null, 1)}\n--- creates ---\n${run.creates.join('\n')}\n--- sessions ---\n${JSON.stringify(run.sessions)}\n--- agent log tail ---\n${run.tail}`;
   console.log(
     `deployment: voice heard by each user, ms: ${run.jobs.map((j) => `${j.heardMs}${j.nudged ? ' (after speaking)' : ''}`).join(', ')}`,
   );
