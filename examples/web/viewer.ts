@@ -95,7 +95,7 @@ function update(): void {
   if (camera?.isMuted) state.mutedCameraSeenAt ??= Date.now();
   // Show the avatar's camera; switch when the avatar (or its track) changes.
   const track =
-    (avatar?.getTrackPublication(Track.Source.Camera)?.track as RemoteTrack | undefined) ??
+    (camera?.track as RemoteTrack | undefined) ??
     ([...(avatar?.videoTrackPublications.values() ?? [])].find((p) => p.track)?.track as
       | RemoteTrack
       | undefined) ??
