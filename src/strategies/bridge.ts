@@ -76,6 +76,11 @@ export interface BridgeStats {
   /** Of those, frames of another size scaled to the published size (a lower layer early in a call). */
   videoFramesScaled: number;
   /**
+   * Of those, frames sent a little smaller right after the bridged video was unmuted, so that its viewers
+   * get a key frame at once (4 per unmute; see bridge/bridged_video.ts, `PRIMER_FRAMES`).
+   */
+  videoFramesPrimed: number;
+  /**
    * Frames skipped because they were more than 200 ms behind the moment they would be handed over: queued
    * while the bridge's process was starved (see bridge/render_time.ts). Not counted in `videoFrames`.
    */
@@ -231,6 +236,7 @@ export class MediaBridge {
   readonly stats: BridgeStats = {
     videoFrames: 0,
     videoFramesScaled: 0,
+    videoFramesPrimed: 0,
     videoFramesStale: 0,
     videoWidth: 0,
     videoHeight: 0,
@@ -533,6 +539,7 @@ export class MediaBridge {
           this.stats.videoHeight = size.height;
         }
         this.stats.videoFramesScaled = this.#video.counters.scaled;
+        this.stats.videoFramesPrimed = this.#video.counters.primed;
         this.stats.videoResizes = this.#video.counters.resizes;
       }
     } catch (error) {

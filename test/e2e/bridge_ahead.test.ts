@@ -4,6 +4,7 @@
 // of the bridged video only after the consume, and the second publication was on the critical path.
 import { type RemoteTrack, RoomEvent, TrackKind, VideoStream } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
+import { PRIMER_FRAMES } from '../../src/strategies/bridge/bridged_video.js';
 import { prepareAgentWithAvatar, startEmulatorWithWorker } from './support/agent_harness.js';
 import { waitFor } from './support/wait.js';
 
@@ -94,6 +95,13 @@ describe('hosted bridge, published ahead', () => {
     expect(video.firstFrameMaxLuma).toBeGreaterThan(100);
     expect(video.unmutedAt).toBeDefined();
     expect(stats.firstPicture.shown).toBeDefined();
+    // The first frames after the unmute were the primer (a little smaller, so that the switch to the
+    // published size gives the user a key frame at once), and only those.
+    await waitFor(() => stats.videoFrames > PRIMER_FRAMES + 10, {
+      timeoutMs: 5000,
+      debugName: 'frames after the primer',
+    });
+    expect(stats.videoFramesPrimed).toBe(PRIMER_FRAMES);
     // Face with voice: the voice is unmuted with the picture (the user's events, same process, ±1 s).
     await waitFor(() => audio.unmutedAt, { timeoutMs: 5000, debugName: 'the voice unmuted' });
     expect(Math.abs(audio.unmutedAt! - video.unmutedAt!)).toBeLessThan(1000);

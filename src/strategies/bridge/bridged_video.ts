@@ -1,7 +1,8 @@
 // The avatar's video in the agent's room: one VideoSource published at Runway's size, fed with Runway's
 // frames as they come, lower layers scaled up so the call keeps its size, and republished when Runway's
 // picture really changes size. Each track is published muted when the publisher can mute (viewers learn
-// of it and subscribe before there is a picture to send) and unmuted at its first frame.
+// of it and subscribe before there is a picture to send) and unmuted at its first frame, whose first
+// frames go out a little smaller (the primer) so that viewers get a key frame at once.
 import {
   LocalVideoTrack,
   TrackPublishOptions,
@@ -12,7 +13,20 @@ import {
   VideoSource,
 } from '@livekit/rtc-node';
 import { I420Scaler, i420Bytes } from './scale_i420.js';
-import { ResizeWatch, type Size, sameSize } from './video_size.js';
+import { primerSize, ResizeWatch, type Size, sameSize } from './video_size.js';
+
+/**
+ * Frames sent at {@link primerSize} after each unmute. livekit-server binds a viewer to a track only at
+ * the track's first packets, so the first key frames of a track that sent nothing while muted reach no
+ * viewer, and the viewer's key-frame requests are throttled (1 s on the top layers): the bridge's
+ * hand-over → the user's first frame took 663 ms at the median, over 100 ms in 16 of 20 starts. A few
+ * slightly smaller frames bind the viewers; the switch to the published size then makes libwebrtc send a
+ * key frame on every layer, which they get: 18–22 ms at the median, ~200 ms in about 1 start in 5. With 2
+ * frames (80 ms at 25 fps) 9 of 34 starts took over 100 ms, with 4 (160 ms) 8 of 47; 4 leaves the server
+ * more time and costs nothing visible (BENCHMARKS.md §4, "The primer"). They show the avatar, 2 % shorter,
+ * to a viewer bound in time.
+ */
+export const PRIMER_FRAMES = 4;
 
 /** Name of the bridged video track in the agent's room (the same as Runway's worker uses). */
 export const BRIDGED_VIDEO_TRACK = 'runway_video';
@@ -37,6 +51,8 @@ export interface BridgedVideoCounters {
   scaled: number;
   /** Times the track was republished at a new size. */
   resizes: number;
+  /** Frames sent at the primer size after an unmute (see {@link PRIMER_FRAMES}). */
+  primed: number;
 }
 
 /** A published track and what it was published with. */
@@ -54,9 +70,20 @@ function videoPublishOptions(): TrackPublishOptions {
   return new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: true });
 }
 
+/** An I420 frame of `size` for scaled frames to be written into. */
+function blankI420(size: Size): VideoFrame {
+  const { width, height } = size;
+  return new VideoFrame(
+    new Uint8Array(i420Bytes(width, height)),
+    width,
+    height,
+    VideoBufferType.I420,
+  );
+}
+
 /** The bridged video track. Publish once with {@link publish}; then {@link capture} every frame. */
 export class BridgedVideo {
-  readonly counters: BridgedVideoCounters = { scaled: 0, resizes: 0 };
+  readonly counters: BridgedVideoCounters = { scaled: 0, resizes: 0, primed: 0 };
   #source: VideoSource | undefined;
   #track: LocalVideoTrack | undefined;
   /** The current track was published muted and has had no frame yet: unmuted at its first frame. */
@@ -68,6 +95,9 @@ export class BridgedVideo {
   #closed = false;
   /** Frame at the published size that scaled frames are written into (allocated per size). */
   #scaled: VideoFrame | undefined;
+  /** Primer frames still to send after the last unmute, and the frame they are written into. */
+  #primerLeft = 0;
+  #primer: VideoFrame | undefined;
   readonly #scaler = new I420Scaler();
   readonly #watch = new ResizeWatch();
 
@@ -152,6 +182,7 @@ export class BridgedVideo {
     this.#sid = opened.sid;
     this.#size = opened.size;
     this.#scaled = undefined;
+    this.#primer = undefined;
   }
 
   /**
@@ -164,6 +195,10 @@ export class BridgedVideo {
     const size = this.#size;
     if (!source || !size || this.#closed) return false;
     if (this.#muted) this.#unmute(size);
+    if (this.#primerLeft > 0) {
+      source.captureFrame(this.#toPrimer(frame, size), timestampUs, rotation);
+      return true;
+    }
     if (sameSize(frame, size)) {
       source.captureFrame(frame, timestampUs, rotation);
       return true;
@@ -175,17 +210,21 @@ export class BridgedVideo {
     return true;
   }
 
+  /** `frame` scaled to the primer size (one buffer for the few primer frames, released after the last). */
+  #toPrimer(frame: VideoFrame, size: Size): VideoFrame {
+    this.#primer ??= blankI420(primerSize(size));
+    const out = this.#scaleInto(frame, this.#primer);
+    this.counters.primed++;
+    if (--this.#primerLeft === 0) this.#primer = undefined;
+    return out;
+  }
+
   #scaleToPublished(frame: VideoFrame, size: Size): VideoFrame {
-    let out = this.#scaled;
-    if (!out) {
-      out = new VideoFrame(
-        new Uint8Array(i420Bytes(size.width, size.height)),
-        size.width,
-        size.height,
-        VideoBufferType.I420,
-      );
-      this.#scaled = out;
-    }
+    this.#scaled ??= blankI420(size);
+    return this.#scaleInto(frame, this.#scaled);
+  }
+
+  #scaleInto(frame: VideoFrame, out: VideoFrame): VideoFrame {
     // Decoders hand over I420; anything else is converted first (allocates, but never seen in practice).
     const src = frame.type === VideoBufferType.I420 ? frame : frame.convert(VideoBufferType.I420);
     this.#scaler.scale(src, out);
@@ -196,7 +235,10 @@ export class BridgedVideo {
   #unmute(size: Size): void {
     this.#muted = false;
     const track = this.#track;
-    if (track && this.publisher.setMuted?.(track, false)) return;
+    if (track && this.publisher.setMuted?.(track, false)) {
+      this.#primerLeft = PRIMER_FRAMES;
+      return;
+    }
     // Never observed; a track left muted would hide the avatar for the whole call.
     if (!this.#resizing) void this.#replace(size, size, { resize: false, unmuted: true });
   }

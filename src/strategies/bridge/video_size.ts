@@ -20,6 +20,23 @@ export const ASPECT_TOLERANCE = 0.03;
  */
 export const RESIZE_AFTER_FRAMES = 3;
 
+/**
+ * Rows the primer frames lack (see {@link primerSize}): a multiple of 16, so every simulcast layer's
+ * size changes too and VP8's 16-row macroblocks stay whole; about 2 % of Runway's 704 rows.
+ */
+export const PRIMER_ROWS = 16;
+
+/**
+ * The size of the few frames sent right after the bridged track is unmuted, before the published size:
+ * the same width, {@link PRIMER_ROWS} fewer rows (2 fewer when the picture is too small for that). The
+ * switch back to the published size makes libwebrtc's encoder send a key frame on every layer once the
+ * server has bound its viewers to the track (BENCHMARKS.md §4, "The primer").
+ */
+export function primerSize(published: Size): Size {
+  const rows = published.height > 2 * PRIMER_ROWS ? PRIMER_ROWS : 2;
+  return { width: published.width, height: Math.max(2, published.height - rows) };
+}
+
 /** Whether `a` and `b` are the same picture at different scales (see {@link ASPECT_TOLERANCE}). */
 export function sameAspect(a: Size, b: Size): boolean {
   if (a.width <= 0 || a.height <= 0 || b.width <= 0 || b.height <= 0) return false;

@@ -9,6 +9,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BridgedVideo,
+  PRIMER_FRAMES,
   type VideoPublisher,
 } from '../../../../src/strategies/bridge/bridged_video.js';
 import { i420Bytes } from '../../../../src/strategies/bridge/scale_i420.js';
@@ -122,5 +123,51 @@ describe('BridgedVideo, published ahead', () => {
       'publish t2',
       'unpublish sid1',
     ]);
+  });
+
+  it('primes the viewers after each unmute: the first frames go at the primer size, then the published size', async () => {
+    const { publisher } = recorder();
+    const video = bridged(publisher);
+    await video.prepublish(FULL);
+    const ts = (i: number) => BigInt(i * 40_000);
+    for (let i = 0; i < PRIMER_FRAMES + 3; i++) {
+      expect(video.capture(frame(64, 48), ts(i), VideoRotation.VIDEO_ROTATION_0)).toBe(true);
+    }
+    expect(video.counters.primed).toBe(PRIMER_FRAMES);
+    expect(video.counters.scaled).toBe(0);
+    // A lower layer arriving first is primed too (scaled to the primer size, not counted as scaled).
+    const resized = bridged(recorder().publisher);
+    await resized.prepublish(FULL);
+    resized.capture(frame(32, 24), 0n, VideoRotation.VIDEO_ROTATION_0);
+    expect(resized.counters).toMatchObject({ primed: 1, scaled: 0 });
+  });
+
+  it('does not prime a track that was never muted (its viewers subscribe after its first frames anyway)', async () => {
+    const { publisher } = recorder({ canMute: false });
+    const video = bridged(publisher);
+    await video.publish(FULL);
+    for (let i = 0; i < PRIMER_FRAMES + 1; i++) {
+      video.capture(frame(64, 48), BigInt(i), VideoRotation.VIDEO_ROTATION_0);
+    }
+    expect(video.counters.primed).toBe(0);
+  });
+
+  it('primes again after a resize: the new track is published muted and unmuted at its first frame', async () => {
+    const { publisher, calls } = recorder();
+    const video = bridged(publisher);
+    await video.prepublish(FULL);
+    const larger = { width: 128, height: 96 };
+    let i = 0;
+    for (; i < PRIMER_FRAMES; i++)
+      video.capture(frame(64, 48), BigInt(i), VideoRotation.VIDEO_ROTATION_0);
+    for (; video.counters.resizes === 0 && i < 50; i++) {
+      video.capture(frame(larger.width, larger.height), BigInt(i), VideoRotation.VIDEO_ROTATION_0);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(video.size).toEqual(larger);
+    expect(calls).toContain('unpublish sid1');
+    video.capture(frame(larger.width, larger.height), BigInt(i), VideoRotation.VIDEO_ROTATION_0);
+    expect(calls.at(-1)).toBe('unmute t2');
+    expect(video.counters.primed).toBe(PRIMER_FRAMES + 1);
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   announcedSize,
   isLowerLayer,
+  PRIMER_ROWS,
+  primerSize,
   RESIZE_AFTER_FRAMES,
   ResizeWatch,
   sameAspect,
@@ -50,5 +52,14 @@ describe('video size policy', () => {
       expect(watch.observe(odd, FULL)).toBeUndefined();
       expect(watch.observe(FULL, FULL)).toBeUndefined();
     }
+  });
+
+  it('primes with the same width and 16 rows fewer: another size, still the same picture', () => {
+    const primer = primerSize(FULL);
+    expect(primer).toEqual({ width: 1088, height: 704 - PRIMER_ROWS });
+    expect(sameAspect(primer, FULL)).toBe(true);
+    // Small pictures lose 2 rows; a picture too small to lose any keeps its size (no primer effect).
+    expect(primerSize({ width: 64, height: 32 })).toEqual({ width: 64, height: 30 });
+    expect(primerSize({ width: 4, height: 2 })).toEqual({ width: 4, height: 2 });
   });
 });
