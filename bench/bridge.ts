@@ -682,7 +682,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
       ...(startOk
         ? {}
         : {
-            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge’s own hop from its hand-over to the user’s first frame is one encode, SFU pass and decode (the primer gives the user a key frame at once); what remains is the bridge waiting for Runway’s first picture as the first subscriber of the worker’s new track (joined → first picture), which the direct viewer, joining 1.5 s later into a flowing stream, does not; see BENCHMARKS.md §4, “The primer”',
+            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge’s own hop from its hand-over to the user’s first frame is one encode, SFU pass and decode (the primer gives the user a key frame at once); what remains is the first picture’s render-time hold and the bridge waiting for Runway’s first picture as the first subscriber of the worker’s new track (joined → first picture), which the direct viewer, joining 1.5 s later into a flowing stream, does not; see BENCHMARKS.md §4, “The primer”',
           }),
     },
     {

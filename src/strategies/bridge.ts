@@ -402,6 +402,8 @@ export class MediaBridge {
   ): void {
     if (pub.kind !== TrackKind.KIND_VIDEO || this.#closed) return;
     feed.workerIdentity ??= participant.identity;
+    // Runway's first picture is near: end the black frames of our muted video now, not at its unmute.
+    this.#video.quiet();
     const size = announcedSize(pub);
     if (size) void this.#publishMedia(size);
   }

@@ -16,15 +16,15 @@ import { I420Scaler, i420Bytes } from './scale_i420.js';
 import { primerSize, ResizeWatch, type Size, sameSize } from './video_size.js';
 
 /**
- * Frames sent at {@link primerSize} after each unmute. livekit-server binds a viewer to a track only at
- * the track's first packets, so the first key frames of a track that sent nothing while muted reach no
- * viewer, and the viewer's key-frame requests are throttled (1 s on the top layers): the bridge's
- * hand-over → the user's first frame took 663 ms at the median, over 100 ms in 16 of 20 starts. A few
- * slightly smaller frames bind the viewers; the switch to the published size then makes libwebrtc send a
- * key frame on every layer, which they get: 18–22 ms at the median, ~200 ms in about 1 start in 5. With 2
- * frames (80 ms at 25 fps) 9 of 34 starts took over 100 ms, with 4 (160 ms) 8 of 47; 4 leaves the server
- * more time and costs nothing visible (BENCHMARKS.md §4, "The primer"). They show the avatar, 2 % shorter,
- * to a viewer bound in time.
+ * Frames sent at {@link primerSize} after each unmute. While muted, the track's encoder has only had
+ * rtc-node's black frames (see {@link BridgedVideo.quiet}), so Runway's first picture would go out as a
+ * change from black, on which a viewer just unmuted cannot start, and its key-frame requests are
+ * throttled (1 s on the top layers): the bridge's hand-over → the user's first frame took 663 ms at the
+ * median, over 100 ms in 16 of 20 starts. The primer's change of size makes libwebrtc send a key frame on
+ * every layer with the first picture, and again with the switch back to the published size 4 frames
+ * later, for a viewer the first one missed (the server processed its unmute after that key frame): 20 ms
+ * at the median and at most 35 ms in 20 starts, with the black frames ended first (BENCHMARKS.md §4,
+ * "The primer"). They show the avatar, 2 % shorter.
  */
 export const PRIMER_FRAMES = 4;
 
@@ -98,6 +98,8 @@ export class BridgedVideo {
   /** Primer frames still to send after the last unmute, and the frame they are written into. */
   #primerLeft = 0;
   #primer: VideoFrame | undefined;
+  /** The current track's native black frames were ended ({@link quiet}). */
+  #quieted = false;
   readonly #scaler = new I420Scaler();
   readonly #watch = new ResizeWatch();
 
@@ -183,6 +185,7 @@ export class BridgedVideo {
     this.#size = opened.size;
     this.#scaled = undefined;
     this.#primer = undefined;
+    this.#quieted = false;
   }
 
   /**
@@ -208,6 +211,20 @@ export class BridgedVideo {
     source.captureFrame(this.#scaleToPublished(frame, size), timestampUs, rotation);
     this.counters.scaled++;
     return true;
+  }
+
+  /**
+   * Ends the black frames rtc-node's native source sends (10 per second) until its first captured frame,
+   * while the track is still muted and has shown nothing; call it once Runway's first picture is near
+   * (its video track is known). On the muted track the server drops them, but they are what made it
+   * announce the track (it does so at a track's first packets, muted or not), so they run until then.
+   * Left running up to the unmute, one of them could be the key frame that starts a viewer: a black
+   * flash before the avatar (3 of 10 starts of `bridge_ahead`; 0 of 10 after this). No-op otherwise.
+   */
+  quiet(): void {
+    if (!this.#muted || this.#quieted || !this.#source || !this.#size || this.#closed) return;
+    this.#quieted = true;
+    this.#source.captureFrame(blankI420(this.#size));
   }
 
   /** `frame` scaled to the primer size (one buffer for the few primer frames, released after the last). */
