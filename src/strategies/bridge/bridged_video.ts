@@ -219,7 +219,7 @@ export class BridgedVideo {
    * (its video track is known). On the muted track the server drops them, but they are what made it
    * announce the track (it does so at a track's first packets, muted or not), so they run until then.
    * Left running up to the unmute, one of them could be the key frame that starts a viewer: a black
-   * flash before the avatar (3 of 10 starts of `bridge_ahead`; 0 of 10 after this). No-op otherwise.
+   * flash before the avatar (3 of 10 runs of `bridge_ahead`; 0 of 16 after this). No-op otherwise.
    */
   quiet(): void {
     if (!this.#muted || this.#quieted || !this.#source || !this.#size || this.#closed) return;
