@@ -514,6 +514,13 @@ function stages(s: Startup) {
   };
 }
 
+type StartupKey = keyof ReturnType<typeof analyse>['startups'][number];
+
+/** One figure of every hosted start, summarised over the starts where it was seen. */
+function startupSummary(a: ReturnType<typeof analyse>, k: StartupKey): Summary {
+  return summarize(a.startups.map((s) => s[k]).filter((v): v is number => typeof v === 'number'));
+}
+
 function rowsFor(a: ReturnType<typeof analyse>): MetricRow[] {
   const interval = summarize(a.intervals);
   const added = summarize(a.paths.addedMs);
@@ -533,8 +540,7 @@ function rowsFor(a: ReturnType<typeof analyse>): MetricRow[] {
     ...(vs ? { vsBaseline: { ratio: ratio(summary.median, vs.base), meaning: vs.meaning } } : {}),
   });
   const perFrame = a.bridgeCost.map((c) => c / a.videoPerS);
-  const st = (k: keyof (typeof a.startups)[number]) =>
-    summarize(a.startups.map((s) => s[k]).filter((v): v is number => typeof v === 'number'));
+  const st = (k: StartupKey) => startupSummary(a, k);
   const offsetRow = (who: string, off: AvOffset | undefined) =>
     row(who, 'picture leads sound by', 'ms', summarize(off ? [off.offsetMs] : []));
   return [
@@ -634,9 +640,7 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
   const sendDelayMax = sendDelays.length ? Math.max(...sendDelays) : Number.NaN;
   const offsetOk = Math.abs(offsetDiff) <= 40;
   const startAdded = summarize(a.startups.map((s) => s.added));
-  const hop = summarize(
-    a.startups.map((s) => s.handOverToUser).filter((v): v is number => typeof v === 'number'),
-  );
+  const hop = startupSummary(a, 'handOverToUser');
   const rtts = a.startups.map((s) => s.rttMs).filter((v): v is number => v !== null);
   const rtt = rtts.length ? summarize(rtts).median : Number.NaN;
   const startOk = startAdded.median <= (Number.isFinite(rtt) ? rtt : 0);
