@@ -4,14 +4,17 @@
 // path, and the bridge's report of a CPU-adaptation drop under load.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLiveKitServer } from '../scripts/lib/livekit_server.js';
-import { startEmulator } from '../src/emulator/index.js';
+import { type Emulator, type RecordedRequest, startEmulator } from '../src/emulator/index.js';
 import { createLiveKitWorkerDriver } from '../src/emulator/worker/livekit_driver.js';
+import { hostedBody } from '../src/strategies/body.js';
+import { pollUntilReady } from '../src/strategies/poll.js';
 import { type AvOffset, estimateAvOffset } from './lib/av_offset.js';
 import { comparePaths, interArrivals } from './lib/frame_match.js';
 import { type ChildHandle, forkRole } from './lib/ipc.js';
 import type { ProcessSample } from './lib/role_bridge.js';
 import type { ViewerFrames, ViewerSample } from './lib/role_viewer.js';
-import { mintToken, monoMs } from './lib/rooms.js';
+import { type LiveKitCreds, mintToken, monoMs } from './lib/rooms.js';
+import { pluginClient, pluginOptions } from './lib/runway.js';
 import { squeezeEncoder } from './lib/squeeze.js';
 import { ratio, type Summary, summarize } from './lib/stats.js';
 import type { Bench, BenchOptions, BenchResult, MetricRow, TargetCheck } from './lib/types.js';
@@ -96,6 +99,20 @@ interface Startup {
   directConnectAt: number;
   directFirst: number;
   directAny: number;
+  /**
+   * Runway's documented flow without the plugin, just before this start: a bridge-less session's consume
+   * answered, and a viewer that joined its room at once got its first frame showing the avatar, and its
+   * first of any kind. That viewer is the user who would have watched Runway's room directly: its
+   * consume → first frame is the unavoidable last term of this start.
+   */
+  aloneConsumeAt: number;
+  aloneFirst: number;
+  aloneAny: number;
+  /** That viewer's connect resolved, and it subscribed to the character's video (null: not seen). */
+  aloneJoined: number;
+  aloneSubscribed: number | null;
+  /** The bridge-less session's create request received → consume answered. */
+  aloneCreateToConsume: number;
   /** The user's first frame showing the avatar in the agent's room, and its first of any kind. */
   bridgedFirst: number;
   bridgedAny: number;
@@ -164,6 +181,76 @@ async function sampleAll(
   out.bridged.push(u);
 }
 
+/**
+ * Runway's documented flow with no bridge: create, poll until READY (at the plugin's pace), consume, and a
+ * viewer (its native SDK warm) joins Runway's room with the consume's credentials the moment they are
+ * answered; then the session is cancelled. The viewer is the user who would watch Runway's room directly:
+ * like the bridge, it joins at the consume as the first subscriber of the character's new track.
+ */
+async function aloneStart(
+  emulator: Emulator,
+  lk: LiveKitCreds,
+): Promise<
+  Pick<
+    Startup,
+    | 'aloneConsumeAt'
+    | 'aloneFirst'
+    | 'aloneAny'
+    | 'aloneJoined'
+    | 'aloneSubscribed'
+    | 'aloneCreateToConsume'
+  >
+> {
+  const viewer = await forkRole('viewer');
+  let createStart = 0;
+  let consumeAt = 0;
+  const times = (entry: RecordedRequest) => {
+    if (entry.route === 'create') createStart = monoMs() - (entry.durationMs ?? 0);
+    if (entry.route === 'consume') consumeAt = monoMs();
+  };
+  const options = pluginOptions({ url: emulator.url, apiKey: emulator.apiKey }, SCRIPT);
+  const client = pluginClient(options);
+  let id: string | undefined;
+  try {
+    await viewer.call('prewarm', {
+      url: lk.url,
+      token: await mintToken(lk, { identity: 'bench-prewarm', room: 'bench-prewarm' }),
+    });
+    emulator.on('request', times);
+    const createdAtMs = Date.now();
+    id = (await client.createSession(hostedBody(options))).id;
+    const ready = await pollUntilReady(client, id, { createdAtMs, timeoutMs: 30_000 });
+    const credentials = await client.consumeSession(id, ready.sessionKey);
+    await viewer.call('init', {
+      url: credentials.url,
+      token: credentials.token,
+      publishMic: false,
+    });
+    const joined = monoMs();
+    const first = (any: boolean) =>
+      viewer.call<number>('firstFrame', { timeoutMs: 20_000, afterMs: consumeAt, any });
+    const aloneFirst = await first(false);
+    const seen = await viewer.call<{ subscribed: number | null }>('timeline', {
+      afterMs: consumeAt,
+    });
+    return {
+      aloneConsumeAt: consumeAt,
+      aloneFirst,
+      aloneAny: await first(true),
+      aloneJoined: joined,
+      aloneSubscribed: seen.subscribed,
+      aloneCreateToConsume: consumeAt - createStart,
+    };
+  } finally {
+    emulator.off('request', times);
+    await viewer.close();
+    if (id !== undefined) {
+      await client.cancelSession(id).catch(() => {});
+      await emulator.waitForStatus(id, 'CANCELLED', 10_000).catch(() => {});
+    }
+  }
+}
+
 async function runBridge(d: Durations, progress: (m: string) => void): Promise<Outcome> {
   const server = await startLiveKitServer({ logLevel: 'warn' });
   const lk = { url: server.url, apiKey: server.apiKey, apiSecret: server.apiSecret };
@@ -195,8 +282,9 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
     await sleep(d.idleMs);
     idle.push(await bridge.call<ProcessSample>('sample'));
 
-    // Hosted starts, each measured to the user's first frame. A direct viewer joins Runway's room the
-    // moment the consume is answered: its first frame is the floor any bridge could reach.
+    // Hosted starts, each measured to the user's first frame, each after a bridge-less session whose
+    // viewer joins Runway's room the moment the consume is answered: that viewer's first frame is the
+    // floor any bridge could reach (aloneStart).
     const startups: Startup[] = [];
     let direct: ChildHandle | undefined;
     let sessionId = '';
@@ -209,7 +297,10 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
     };
     emulator.on('request', times);
     for (let i = 0; i < d.startups; i++) {
-      progress(`bridge: hosted start ${i + 1} of ${d.startups}`);
+      progress(`bridge: hosted start ${i + 1} of ${d.startups}, after a bridge-less one`);
+      // Alone on the machine, as the bridged start will be: the previous bridged session has ended.
+      const alone = await aloneStart(emulator, lk);
+      await sleep(1000);
       const viewer = await forkRole('viewer');
       children.push(viewer);
       // Its native SDK loaded and warm, as the bridge's is: the baseline is a join, not a process start.
@@ -257,6 +348,7 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
         directConnectAt,
         directFirst,
         directAny,
+        ...alone,
         bridgedFirst,
         bridgedAny,
         rttMs,
@@ -426,7 +518,9 @@ function analyse(o: Outcome, d: Durations) {
   const directOffset = estimateAvOffset(o.directFrames.av, from, to);
   const bridgedOffset = estimateAvOffset(o.bridgedFrames.av, from, to);
   const startups = o.startups.map((s) => {
-    const unavoidable = s.consumeAt - s.createStart + (s.directFirst - s.directConnectAt);
+    // This start's own create → consume, then what a viewer joining Runway's room at the consume waits
+    // for its first frame (measured on a bridge-less session just before: aloneStart).
+    const unavoidable = s.consumeAt - s.createStart + (s.aloneFirst - s.aloneConsumeAt);
     const actual = s.bridgedFirst - s.t0;
     return {
       actual,
@@ -435,6 +529,12 @@ function analyse(o: Outcome, d: Durations) {
       preCreate: s.createStart - s.t0,
       createToConsume: s.consumeAt - s.createStart,
       consumeToBridged: s.bridgedFirst - s.consumeAt,
+      aloneFirst: s.aloneFirst - s.aloneConsumeAt,
+      aloneAny: s.aloneAny - s.aloneConsumeAt,
+      aloneJoined: s.aloneJoined - s.aloneConsumeAt,
+      aloneSubscribed:
+        s.aloneSubscribed === null ? undefined : s.aloneSubscribed - s.aloneConsumeAt,
+      aloneCreateToConsume: s.aloneCreateToConsume,
       directFirst: s.directFirst - s.directConnectAt,
       directAny: s.directAny - s.directConnectAt,
       rttMs: s.rttMs,
@@ -495,7 +595,9 @@ function stages(s: Startup) {
     typeof t === 'number' ? t - s.consumeAt : undefined;
   const m = s.milestones;
   return {
+    runwayJoining: after(m.joining),
     runwayJoined: after(m.attached),
+    runwaySubscribed: after(m.subscribed),
     bridgePublished: after(m.published),
     bridgeVoice: after(m.voice),
     bridgePictureRead: after(m.picture),
@@ -541,46 +643,49 @@ function rowsFor(a: ReturnType<typeof analyse>): MetricRow[] {
   });
   const perFrame = a.bridgeCost.map((c) => c / a.videoPerS);
   const st = (k: StartupKey) => startupSummary(a, k);
+  /** A start-up row, ms. */
+  const ms = (scenario: string, metric: string, k: StartupKey) =>
+    row(scenario, metric, 'ms', st(k));
   const offsetRow = (who: string, off: AvOffset | undefined) =>
     row(who, 'picture leads sound by', 'ms', summarize(off ? [off.offsetMs] : []));
   return [
-    row('hosted start → user’s first frame', 'actual', 'ms', st('actual')),
-    row(
-      'create + provisioning + consume + direct first frame',
-      'unavoidable',
-      'ms',
-      st('unavoidable'),
-    ),
-    row('hosted start → user’s first frame', 'added by the plugin', 'ms', st('added')),
-    row('  of which: start → create received', 'pre-create', 'ms', st('preCreate')),
-    row('  create → consume answered', 'Runway', 'ms', st('createToConsume')),
+    ms('hosted start → user’s first frame', 'actual', 'actual'),
+    ms('create + provisioning + consume + direct first frame', 'unavoidable', 'unavoidable'),
+    ms('hosted start → user’s first frame', 'added by the plugin', 'added'),
+    ms('  of which: start → create received', 'pre-create', 'preCreate'),
+    ms('  create → consume answered', 'Runway', 'createToConsume'),
     row('  consume → user’s first frame', 'bridged', 'ms', st('consumeToBridged'), {
-      base: st('directFirst').median,
-      meaning: 'a direct viewer’s connect → first frame',
+      base: st('aloneFirst').median,
+      meaning: 'a viewer joining Runway’s room at the consume',
     }),
-    row('    bridge joined Runway’s room', 'after consume', 'ms', st('runwayJoined')),
-    row('    bridged tracks published', 'after consume', 'ms', st('bridgePublished')),
-    row('    bridge read Runway’s first picture', 'after consume', 'ms', st('bridgePictureRead')),
-    row('    bridge handed it over', 'after consume', 'ms', st('bridgeShown')),
-    row('    user learnt of the bridged video', 'after consume', 'ms', st('userPublished')),
-    row('    user subscribed to the bridged video', 'after consume', 'ms', st('userSubscribed')),
-    row('    user’s first frame of any kind', 'after consume', 'ms', st('userAny')),
-    row('    user’s first frame showing the avatar', 'after consume', 'ms', st('userFirst')),
-    row(
-      '  bridge handed it over → user’s first frame',
-      'the bridge’s hop',
-      'ms',
-      st('handOverToUser'),
-    ),
-    row(
+    ms('    bridge started joining Runway’s room', 'after consume', 'runwayJoining'),
+    ms('    bridge joined Runway’s room', 'after consume', 'runwayJoined'),
+    ms('    bridge subscribed to Runway’s video', 'after consume', 'runwaySubscribed'),
+    ms('    bridged tracks published', 'after consume', 'bridgePublished'),
+    ms('    bridge read Runway’s first picture', 'after consume', 'bridgePictureRead'),
+    ms('    bridge handed it over', 'after consume', 'bridgeShown'),
+    ms('    user learnt of the bridged video', 'after consume', 'userPublished'),
+    ms('    user subscribed to the bridged video', 'after consume', 'userSubscribed'),
+    ms('    user’s first frame of any kind', 'after consume', 'userAny'),
+    ms('    user’s first frame showing the avatar', 'after consume', 'userFirst'),
+    ms('  bridge handed it over → user’s first frame', 'the bridge’s hop', 'handOverToUser'),
+    ms(
       '  bridge joined Runway’s room → first picture',
       'first subscriber',
-      'ms',
-      st('bridgeJoinedToPicture'),
+      'bridgeJoinedToPicture',
     ),
-    row('direct viewer: connect → first frame', 'of any kind', 'ms', st('directAny')),
-    row('  → first frame showing the avatar', 'alone in Runway’s room', 'ms', st('directFirst')),
-    row('LiveKit round trip (ICE RTT)', 'RTT', 'ms', st('rttMs')),
+    ms('bridge-less session: create → consume answered', 'Runway', 'aloneCreateToConsume'),
+    ms('  its viewer joined Runway’s room', 'after consume', 'aloneJoined'),
+    ms('  its viewer subscribed to the video', 'after consume', 'aloneSubscribed'),
+    ms('  consume → its viewer’s first frame', 'of any kind', 'aloneAny'),
+    ms('  → first frame showing the avatar', 'joined at the consume', 'aloneFirst'),
+    ms('direct viewer: connect → first frame', 'of any kind', 'directAny'),
+    ms(
+      '  → first frame showing the avatar',
+      `joined ${DIRECT_JOIN_AFTER_MS / 1000} s in`,
+      'directFirst',
+    ),
+    ms('LiveKit round trip (ICE RTT)', 'RTT', 'rttMs'),
     row('bridge process', 'held (render time + voice queued)', 'ms/frame', summarize(a.waits)),
     offsetRow('direct viewer (baseline)', a.directOffset),
     offsetRow('bridged viewer', a.bridgedOffset),
@@ -681,12 +786,12 @@ function targetsFor(a: ReturnType<typeof analyse>, o: Outcome): TargetCheck[] {
     },
     {
       target: 'the plugin adds ≤ 1 LiveKit round trip to the first frame (median)',
-      measured: `added median ${fmt(startAdded.median)} ms (p95 ${fmt(startAdded.p95)}, ${startAdded.n} starts) vs RTT ${fmt(rtt)} ms; consume → user’s first frame median ${fmt(summarize(a.startups.map((s) => s.consumeToBridged)).median)} ms vs a direct viewer’s ${fmt(summarize(a.startups.map((s) => s.directFirst)).median)} ms; the bridge’s hop (hand-over → user’s first frame) median ${fmt(hop.median)} ms (p95 ${fmt(hop.p95)}); start → create ${fmt(summarize(a.startups.map((s) => s.preCreate)).median)} ms`,
+      measured: `added median ${fmt(startAdded.median)} ms (p95 ${fmt(startAdded.p95)}, ${startAdded.n} starts) vs RTT ${fmt(rtt)} ms; consume → user’s first frame median ${fmt(summarize(a.startups.map((s) => s.consumeToBridged)).median)} ms vs a viewer joining Runway’s room at the consume ${fmt(startupSummary(a, 'aloneFirst').median)} ms (one joining ${DIRECT_JOIN_AFTER_MS / 1000} s later: ${fmt(startupSummary(a, 'directFirst').median)} ms); the bridge’s hop (hand-over → user’s first frame) median ${fmt(hop.median)} ms (p95 ${fmt(hop.p95)}); start → create ${fmt(summarize(a.startups.map((s) => s.preCreate)).median)} ms`,
       met: startOk,
       ...(startOk
         ? {}
         : {
-            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, and the bridge’s own hop from its hand-over to the user’s first frame is one encode, SFU pass and decode (the primer gives the user a key frame at once); what remains is the first picture’s render-time hold and the bridge waiting for Runway’s first picture as the first subscriber of the worker’s new track (joined → first picture), which the direct viewer, joining 1.5 s later into a flowing stream, does not; see BENCHMARKS.md §4, “The primer”',
+            why: 'see the stage rows: the bridged tracks are published (muted) and subscribed to before the consume, the bridge joins Runway’s room and reads its first picture as soon as a viewer joining at the consume gets its first frame, and nothing else runs on the first picture’s path (the user’s microphone is published into Runway’s room after it); what remains is the bridge’s own hop from its hand-over to the user’s first frame: one encode, a second SFU pass and a decode (the primer gives the user a key frame at once), which a round trip of 0 ms on loopback cannot cover; see BENCHMARKS.md §4, “Nothing else on the first picture’s path”',
           }),
     },
     {
@@ -756,7 +861,7 @@ export const bridge: Bench = {
       notes: [
         'Runway’s worker is emulated as a LiveKit browser-SDK publisher: simulcast 278×180 / 556×360 / 1088×704 with dynacast, so a new subscriber gets a low layer first',
         'picture leads sound by: the lag that best correlates each decoded frame’s frame-code level (the RMS the worker was playing when it drew it) with the RMS of received 10 ms audio frames placed on a steady clock; both viewers in the same window of continuous speech (a long startScript)',
-        `hosted start: \`HostedStrategy.start()\` → the user’s first frame showing the avatar (frame code readable); unavoidable = create request → consume answered (emulator’s request events) + a direct viewer’s connect → first such frame, that viewer joining Runway’s room alone ${DIRECT_JOIN_AFTER_MS} ms after the user’s first frame (at the same moment as the bridge, the two compete for the worker’s key frames and one waits ~1 s); LiveKit round trip = the user’s ICE candidate-pair RTT`,
+        `hosted start: \`HostedStrategy.start()\` → the user’s first frame showing the avatar (frame code readable); unavoidable = create request → consume answered (emulator’s request events) + consume answered → first such frame of a viewer that joined Runway’s room at once, in a bridge-less session run just before each start (Runway’s documented flow, the plugin’s poll pacing); the direct viewer of the bridged session (offset, resolution, latency) joins ${DIRECT_JOIN_AFTER_MS} ms after the user’s first frame (at the same moment as the bridge, the two compete for the worker’s key frames and one waits ~1 s); LiveKit round trip = the user’s ICE candidate-pair RTT`,
         'load phase: after the steady window, the bridge’s video encoder starved (its thread under SCHED_IDLE on one core beside a duty-cycle burner: bench/lib/squeeze.ts), until 3 samples after the bridge reports a CPU-limited resolution, then not; the bridge’s stats.videoAdaptation (libwebrtc’s outbound-rtp qualityLimitationReason and frame size) sampled every 2 s',
         "added latency: per frame counter seen by both viewers, the bridged viewer's arrival − the direct viewer's, on the system's monotonic clock (both viewers are separate processes)",
         `CPU, bridging = the bridge process's CPU (process.cpuUsage) in each ${a.subWindowS} s sub-window of the steady window − its idle rate before the avatar started; it carries ${fmt(a.videoPerS)} video frames/s, ${fmt(a.audioPerS)} audio frames/s from Runway's room and ${fmt(a.userAudioPerS)} user audio frames/s to it`,

@@ -15,7 +15,9 @@
 // - sooner on screen: both are published (muted) as soon as the avatar participant has joined the agent's
 //   room, while Runway's session provisions, at Runway's usual size (replaced at once if Runway announces
 //   another). The user has subscribed by the time Runway's first picture exists, so the second
-//   publication is off the critical path (BENCHMARKS.md §4).
+//   publication is off the critical path (BENCHMARKS.md §4);
+// - nothing else on the first picture's path: the user's microphone is published into Runway's room once
+//   the first picture has been handed over, not as the bridge joins (see #setFeed).
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AudioFrame,
@@ -109,17 +111,22 @@ export interface BridgeStats {
   userAudioFrames: number;
   dataMessages: number;
   /**
-   * When the first picture's milestones were reached, `performance.now()` ms: Runway's room joined, its
-   * first voice frame and first picture read, the bridged tracks published, and the first picture handed
-   * over (shown). For start-up diagnostics; the same figures are logged once as `bridged avatar shown`.
+   * When the first picture's milestones were reached, `performance.now()` ms: Runway's room being joined
+   * and joined, its video subscribed to, its first voice frame and first picture read, the bridged tracks
+   * published, the first picture handed over (shown), and the user's microphone published into Runway's
+   * room. For start-up diagnostics; the same figures are logged once as `bridged avatar shown`.
    */
   firstPicture: BridgeMilestones;
 }
 
 /** Milestones of a bridge's first picture, `performance.now()` ms (unset until reached). @public */
 export interface BridgeMilestones {
+  /** Joining Runway's room started (the consume answered). */
+  joining?: number;
   /** Runway's room joined. */
   attached?: number;
+  /** Runway's video subscribed to. */
+  subscribed?: number;
   /** Runway's first voice frame read. */
   voice?: number;
   /** Runway's first picture read. */
@@ -131,6 +138,8 @@ export interface BridgeMilestones {
   published?: number;
   /** The first picture handed over to the agent's room. */
   shown?: number;
+  /** The user's microphone published into Runway's room (after `shown`: nothing delays the picture). */
+  microphone?: number;
 }
 
 type Reader<T> = ReadableStreamDefaultReader<T>;
@@ -365,6 +374,7 @@ export class MediaBridge {
     feed.room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
       if (participant && feed === (this.#feed ?? this.#pending)) this.#onRunwayData(payload, topic);
     });
+    this.#firstAt.joining ??= performance.now();
     await feed.connect(options.signal);
     this.#firstAt.attached ??= performance.now();
     if (this.#closed) {
@@ -386,12 +396,21 @@ export class MediaBridge {
     if (this.#pending === feed) this.#pending = undefined;
   }
 
-  /** Shows `feed` from now on. The previous feed keeps its room until its owner ends its session. */
+  /**
+   * Shows `feed` from now on. The previous feed keeps its room until its owner ends its session. The
+   * user's microphone is published into the feed's room at once if the avatar is already on screen (a
+   * renewal), else with the first picture (#pumpVideo). Published as the bridge joined Runway's room,
+   * its first publication there (a new peer connection on the threads rtc-node shares between rooms)
+   * delayed the bridge's subscription to Runway's video by 44 ms at the median, and the first picture's
+   * hand-over by 27 ms more (BENCHMARKS.md §4, "Nothing else on the first picture's path"). Runway's
+   * character now hears the user from the moment the user can see and hear it, a few tens of ms later
+   * than before.
+   */
   #setFeed(feed: RunwayFeed): void {
     this.#feed = feed;
     if (this.#pending === feed) this.#pending = undefined;
     feed.markShown();
-    void this.#publishUserAudio(feed);
+    if (this.#faceShown) void this.#publishUserAudio(feed);
   }
 
   /** A track of Runway's worker is known: publish ours at its size right away. */
@@ -416,6 +435,7 @@ export class MediaBridge {
   ): void {
     feed.workerIdentity ??= participant.identity;
     if (track.kind === TrackKind.KIND_VIDEO) {
+      this.#firstAt.subscribed ??= performance.now();
       // The subscription already asks for the top layer: rtc-node subscribes without adaptive stream, so
       // the SFU forwards the highest layer the sender produces and switches up as soon as it can. An
       // explicit SetRemoteTrackPublicationQuality(HIGH) needs rtc-node internals and, measured, brought
@@ -532,6 +552,7 @@ export class MediaBridge {
         if (!this.#faceShown) {
           this.#unmuteVoice();
           this.#logFirstPicture();
+          void this.#publishUserAudio(feed);
         }
         this.#faceShown = true;
         this.stats.videoFrames++;
@@ -584,6 +605,7 @@ export class MediaBridge {
       t === undefined || at.attached === undefined ? undefined : Math.round(t - at.attached);
     this.#logger.info(
       {
+        subscribedMs: since(at.subscribed),
         firstVoiceMs: since(at.voice),
         firstPictureReadMs: since(at.picture),
         publishedMs: since(at.published),
@@ -698,6 +720,7 @@ export class MediaBridge {
     const track = LocalAudioTrack.createAudioTrack('user_microphone', this.#userAudio.source);
     try {
       await feed.room.localParticipant!.publishTrack(track, options);
+      this.#firstAt.microphone ??= performance.now();
     } catch (error) {
       if (!this.#closed)
         this.#logger.warn({ error: String(error) }, 'could not publish user audio to Runway');

@@ -102,6 +102,12 @@ describe('hosted bridge, published ahead', () => {
       debugName: 'frames after the primer',
     });
     expect(stats.videoFramesPrimed).toBe(PRIMER_FRAMES);
+    // Nothing else on the first picture's path: the user's microphone went to Runway's room after it.
+    await waitFor(() => stats.firstPicture.microphone, {
+      timeoutMs: 5000,
+      debugName: "the user's microphone in Runway's room",
+    });
+    expect(stats.firstPicture.microphone).toBeGreaterThanOrEqual(stats.firstPicture.shown!);
     // Face with voice: the voice is unmuted with the picture (the user's events, same process, ±1 s).
     await waitFor(() => audio.unmutedAt, { timeoutMs: 5000, debugName: 'the voice unmuted' });
     expect(Math.abs(audio.unmutedAt! - video.unmutedAt!)).toBeLessThan(1000);

@@ -2,7 +2,7 @@
 // frames as they come, lower layers scaled up so the call keeps its size, and republished when Runway's
 // picture really changes size. Each track is published muted when the publisher can mute (viewers learn
 // of it and subscribe before there is a picture to send) and unmuted at its first frame, whose first
-// frames go out a little smaller (the primer) so that viewers get a key frame at once.
+// frames go out a little shorter (the primer) so that viewers get a key frame at once.
 import {
   LocalVideoTrack,
   TrackPublishOptions,
@@ -12,7 +12,7 @@ import {
   type VideoRotation,
   VideoSource,
 } from '@livekit/rtc-node';
-import { I420Scaler, i420Bytes } from './scale_i420.js';
+import { cropTopI420, I420Scaler, i420Bytes } from './scale_i420.js';
 import { primerSize, ResizeWatch, type Size, sameSize } from './video_size.js';
 
 /**
@@ -24,7 +24,7 @@ import { primerSize, ResizeWatch, type Size, sameSize } from './video_size.js';
  * every layer with the first picture, and again with the switch back to the published size 4 frames
  * later, for a viewer the first one missed (the server processed its unmute after that key frame): 20 ms
  * at the median and at most 35 ms in 20 starts, with the black frames ended first (BENCHMARKS.md §4,
- * "The primer"). They show the avatar, 2 % shorter.
+ * "The primer"). They show the avatar without its top 16 rows.
  */
 export const PRIMER_FRAMES = 4;
 
@@ -227,10 +227,16 @@ export class BridgedVideo {
     this.#source.captureFrame(blankI420(this.#size));
   }
 
-  /** `frame` scaled to the primer size (one buffer for the few primer frames, released after the last). */
+  /**
+   * `frame` at the primer size (one buffer for the few primer frames, released after the last): a frame
+   * at the published size loses its top rows (three block copies; scaling it took 6 ms, median of 10
+   * starts, on the first picture's path: BENCHMARKS.md §4), any other is scaled.
+   */
   #toPrimer(frame: VideoFrame, size: Size): VideoFrame {
     this.#primer ??= blankI420(primerSize(size));
-    const out = this.#scaleInto(frame, this.#primer);
+    const out = this.#primer;
+    if (frame.type === VideoBufferType.I420 && sameSize(frame, size)) cropTopI420(frame, out);
+    else this.#scaleInto(frame, out);
     this.counters.primed++;
     if (--this.#primerLeft === 0) this.#primer = undefined;
     return out;

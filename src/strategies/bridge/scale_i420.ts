@@ -1,5 +1,6 @@
 // Nearest-neighbour resizing of I420 pictures into a buffer allocated once, for the rare frames whose size
-// is not the bridged track's (a lower simulcast layer while the top one is not available yet).
+// is not the bridged track's (a lower simulcast layer while the top one is not available yet), and the
+// primer's crop (bridged_video.ts).
 
 /** An I420 picture: the Y plane, then U and V at half resolution (rounded up), tightly packed. */
 export interface I420Picture {
@@ -65,6 +66,37 @@ export class I420Scaler {
     this.#chromaCols = columnMap((srcWidth + 1) >> 1, (dstWidth + 1) >> 1);
     this.#mapKey = key;
   }
+}
+
+/**
+ * Writes the bottom `dst.height` rows of `src` into `dst`, which has `src`'s width: `src` without its top
+ * rows, three block copies (one per plane) instead of a resize. An odd number of rows dropped shifts the
+ * chroma by half a row.
+ * @throws RangeError when the widths differ, `dst` is taller, or a buffer is shorter than its size needs.
+ */
+export function cropTopI420(src: I420Picture, dst: I420Picture): void {
+  const w = src.width;
+  if (dst.width !== w || dst.height > src.height)
+    throw new RangeError(
+      `cannot crop ${src.width}×${src.height} to ${dst.width}×${dst.height}: same width, fewer rows only`,
+    );
+  if (src.data.length < i420Bytes(w, src.height))
+    throw new RangeError(`source I420 buffer too short for ${w}×${src.height}`);
+  if (dst.data.length < i420Bytes(w, dst.height))
+    throw new RangeError(`target I420 buffer too short for ${w}×${dst.height}`);
+  const cw = (w + 1) >> 1;
+  const sch = (src.height + 1) >> 1;
+  const dch = (dst.height + 1) >> 1;
+  const srcU = w * src.height;
+  const dstU = w * dst.height;
+  const lumaSkip = w * (src.height - dst.height);
+  const chromaSkip = cw * (sch - dch);
+  dst.data.set(src.data.subarray(lumaSkip, srcU), 0);
+  dst.data.set(src.data.subarray(srcU + chromaSkip, srcU + cw * sch), dstU);
+  dst.data.set(
+    src.data.subarray(srcU + cw * sch + chromaSkip, srcU + 2 * cw * sch),
+    dstU + cw * dch,
+  );
 }
 
 /** For each target column, the source column nearest its centre. */

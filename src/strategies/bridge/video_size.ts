@@ -28,9 +28,10 @@ export const PRIMER_ROWS = 16;
 
 /**
  * The size of the few frames sent right after the bridged track is unmuted, before the published size:
- * the same width, {@link PRIMER_ROWS} fewer rows (2 fewer when the picture is too small for that). Each
- * change of size, to it and back, makes libwebrtc's encoder send a key frame on every layer, on which a
- * viewer just unmuted can start (BENCHMARKS.md §4, "The primer").
+ * the same width, {@link PRIMER_ROWS} fewer rows (2 fewer when the picture is too small for that; the
+ * bridge drops the picture's top rows). Each change of size, to it and back, makes libwebrtc's encoder
+ * send a key frame on every layer, on which a viewer just unmuted can start (BENCHMARKS.md §4, "The
+ * primer").
  */
 export function primerSize(published: Size): Size {
   const rows = published.height > 2 * PRIMER_ROWS ? PRIMER_ROWS : 2;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { I420Scaler, i420Bytes } from '../../../../src/strategies/bridge/scale_i420.js';
+import {
+  cropTopI420,
+  I420Scaler,
+  i420Bytes,
+} from '../../../../src/strategies/bridge/scale_i420.js';
 
 /** A picture whose Y, U and V samples encode their plane and position. */
 function picture(width: number, height: number) {
@@ -44,5 +48,42 @@ describe('I420Scaler', () => {
     expect(() =>
       new I420Scaler().scale(src, { data: new Uint8Array(10), width: 8, height: 8 }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('cropTopI420', () => {
+  it('keeps the bottom rows of each plane, at the same width', () => {
+    const src = picture(4, 6);
+    const dst = { data: new Uint8Array(i420Bytes(4, 2)), width: 4, height: 2 };
+    cropTopI420(src, dst);
+    // Y: source rows 4 and 5.
+    expect([...dst.data.subarray(0, 8)]).toEqual([40, 41, 42, 43, 50, 51, 52, 53]);
+    // U and V: their last row (source chroma row 2 of 3).
+    expect([...dst.data.subarray(8, 10)]).toEqual([120, 121]);
+    expect([...dst.data.subarray(10, 12)]).toEqual([170, 171]);
+  });
+
+  it('copies the whole picture when nothing is dropped', () => {
+    const src = picture(6, 4);
+    const dst = { data: new Uint8Array(i420Bytes(6, 4)), width: 6, height: 4 };
+    cropTopI420(src, dst);
+    expect(dst.data).toEqual(src.data);
+  });
+
+  it('refuses another width, a taller target, or a short buffer', () => {
+    const src = picture(4, 6);
+    const make = (w: number, h: number) => ({
+      data: new Uint8Array(i420Bytes(w, h)),
+      width: w,
+      height: h,
+    });
+    expect(() => cropTopI420(src, make(6, 2))).toThrow(/same width, fewer rows only/);
+    expect(() => cropTopI420(src, make(4, 8))).toThrow(/same width, fewer rows only/);
+    expect(() => cropTopI420({ ...src, data: src.data.subarray(1) }, make(4, 2))).toThrow(
+      /source I420 buffer too short/,
+    );
+    expect(() => cropTopI420(src, { ...make(4, 2), data: new Uint8Array(3) })).toThrow(
+      /target I420 buffer too short/,
+    );
   });
 });
