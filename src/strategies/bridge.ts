@@ -78,7 +78,7 @@ export interface BridgeStats {
   /** Of those, frames of another size scaled to the published size (a lower layer early in a call). */
   videoFramesScaled: number;
   /**
-   * Of those, frames sent a little smaller right after the bridged video was unmuted, so that its viewers
+   * Of those, frames sent a little shorter right after the bridged video was unmuted, so that its viewers
    * get a key frame at once (4 per unmute; see bridge/bridged_video.ts, `PRIMER_FRAMES`).
    */
   videoFramesPrimed: number;

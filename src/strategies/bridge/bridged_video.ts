@@ -70,7 +70,7 @@ function videoPublishOptions(): TrackPublishOptions {
   return new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: true });
 }
 
-/** An I420 frame of `size` for scaled frames to be written into. */
+/** An all-zero I420 frame of `size`: a buffer for scaled or primer frames, or a black frame. */
 function blankI420(size: Size): VideoFrame {
   const { width, height } = size;
   return new VideoFrame(
