@@ -105,11 +105,16 @@ describe('hosted bridge quality', () => {
     const direct = new AvRecorder(directTracks.video, directTracks.audio);
     // The bridge's own account of how long its video waited to be sent (read every 2 s): when lips fall
     // apart, this says whether the send queue is why (BENCHMARKS.md §4, "What broke lip sync").
+    // The sizes its encoder sent say, when the user's frames are small, which side chose them.
     const sendDelays: number[] = [];
+    const sent = new Set<string>();
     const sampler = setInterval(() => {
       const adaptation = a.avatar.bridgeStats?.videoAdaptation;
       if (adaptation && sendDelays.at(-1) !== adaptation.sendDelayMs) {
         sendDelays.push(adaptation.sendDelayMs);
+      }
+      if (adaptation) {
+        sent.add(`${adaptation.sentWidth}x${adaptation.sentHeight} (${adaptation.limitation})`);
       }
     }, 500);
     await new Promise((r) => setTimeout(r, RECORD_MS));
@@ -139,7 +144,7 @@ describe('hosted bridge quality', () => {
     const sizes = [...new Set(later.map((f) => `${f.width}x${f.height}`))];
     expect(
       full.length / later.length,
-      `bridged frame sizes after the first second: ${sizes.join(', ')}`,
+      `bridged frame sizes after the first second: ${sizes.join(', ')}; the bridge's encoder sent ${[...sent].join(', ') || 'nothing reported'}`,
     ).toBeGreaterThanOrEqual(FULL_SIZE_SHARE);
 
     // 3. During speech, the picture–sound offset through the bridge is the direct viewer's, within bounds.

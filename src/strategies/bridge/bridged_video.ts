@@ -219,16 +219,21 @@ export class BridgedVideo {
    * (its video track is known). On the muted track the server drops them, but they are what made it
    * announce the track (it does so at a track's first packets, muted or not), so they run until then.
    * Left running up to the unmute, one of them could be the key frame that starts a viewer: a black
-   * flash before the avatar (3 of 10 runs of `bridge_ahead`; 0 of 16 after this). No-op otherwise.
+   * flash before the avatar (3 of 10 runs of `bridge_ahead`; 0 of 16 after this). Also allocates the
+   * primer's frame, which the first picture is cropped into: allocated at the first picture, it took
+   * 3 ms of the hand-over (0.15 ms without it; BENCHMARKS.md §4, "The process's first start"). No-op
+   * otherwise.
    */
   quiet(): void {
     if (!this.#muted || this.#quieted || !this.#source || !this.#size || this.#closed) return;
     this.#quieted = true;
     this.#source.captureFrame(blankI420(this.#size));
+    this.#primer ??= blankI420(primerSize(this.#size));
   }
 
   /**
-   * `frame` at the primer size (one buffer for the few primer frames, released after the last): a frame
+   * `frame` at the primer size (one buffer for the few primer frames, allocated by {@link quiet} when it
+   * ran, released after the last): a frame
    * at the published size loses its top rows (three block copies; scaling it took 6 ms, median of 10
    * starts, on the first picture's path: BENCHMARKS.md §4), any other is scaled.
    */
