@@ -233,9 +233,9 @@ export class BridgedVideo {
 
   /**
    * `frame` at the primer size (one buffer for the few primer frames, allocated by {@link quiet} when it
-   * ran, released after the last): a frame
-   * at the published size loses its top rows (three block copies; scaling it took 6 ms, median of 10
-   * starts, on the first picture's path: BENCHMARKS.md §4), any other is scaled.
+   * ran, released after the last): a frame at the published size loses its top rows (three block copies;
+   * scaling it took 6 ms, median of 10 starts, on the first picture's path: BENCHMARKS.md §4), any other
+   * is scaled.
    */
   #toPrimer(frame: VideoFrame, size: Size): VideoFrame {
     this.#primer ??= blankI420(primerSize(size));
