@@ -228,7 +228,7 @@ export class BridgedVideo {
     if (!this.#muted || this.#quieted || !this.#source || !this.#size || this.#closed) return;
     this.#quieted = true;
     this.#source.captureFrame(blankI420(this.#size));
-    this.#primer ??= blankI420(primerSize(this.#size));
+    this.#primerBuffer(this.#size);
   }
 
   /**
@@ -238,13 +238,18 @@ export class BridgedVideo {
    * is scaled.
    */
   #toPrimer(frame: VideoFrame, size: Size): VideoFrame {
-    this.#primer ??= blankI420(primerSize(size));
-    const out = this.#primer;
+    const out = this.#primerBuffer(size);
     if (frame.type === VideoBufferType.I420 && sameSize(frame, size)) cropTopI420(frame, out);
     else this.#scaleInto(frame, out);
     this.counters.primed++;
     if (--this.#primerLeft === 0) this.#primer = undefined;
     return out;
+  }
+
+  /** The primer frames' buffer for the published `size`, allocated once per unmute. */
+  #primerBuffer(size: Size): VideoFrame {
+    this.#primer ??= blankI420(primerSize(size));
+    return this.#primer;
   }
 
   #scaleToPublished(frame: VideoFrame, size: Size): VideoFrame {

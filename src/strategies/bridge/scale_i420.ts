@@ -29,10 +29,7 @@ export class I420Scaler {
    * @throws RangeError when a buffer is shorter than its size needs.
    */
   scale(src: I420Picture, dst: I420Picture): void {
-    if (src.data.length < i420Bytes(src.width, src.height))
-      throw new RangeError(`source I420 buffer too short for ${src.width}×${src.height}`);
-    if (dst.data.length < i420Bytes(dst.width, dst.height))
-      throw new RangeError(`target I420 buffer too short for ${dst.width}×${dst.height}`);
+    checkBuffers(src, dst);
     this.#maps(src.width, dst.width);
     const sw = src.width;
     const sh = src.height;
@@ -80,10 +77,7 @@ export function cropTopI420(src: I420Picture, dst: I420Picture): void {
     throw new RangeError(
       `cannot crop ${src.width}×${src.height} to ${dst.width}×${dst.height}: same width, fewer rows only`,
     );
-  if (src.data.length < i420Bytes(w, src.height))
-    throw new RangeError(`source I420 buffer too short for ${w}×${src.height}`);
-  if (dst.data.length < i420Bytes(w, dst.height))
-    throw new RangeError(`target I420 buffer too short for ${w}×${dst.height}`);
+  checkBuffers(src, dst);
   const cw = (w + 1) >> 1;
   const sch = (src.height + 1) >> 1;
   const dch = (dst.height + 1) >> 1;
@@ -97,6 +91,14 @@ export function cropTopI420(src: I420Picture, dst: I420Picture): void {
     src.data.subarray(srcU + cw * sch + chromaSkip, srcU + 2 * cw * sch),
     dstU + cw * dch,
   );
+}
+
+/** @throws RangeError when a picture's buffer is shorter than its size needs. */
+function checkBuffers(src: I420Picture, dst: I420Picture): void {
+  if (src.data.length < i420Bytes(src.width, src.height))
+    throw new RangeError(`source I420 buffer too short for ${src.width}×${src.height}`);
+  if (dst.data.length < i420Bytes(dst.width, dst.height))
+    throw new RangeError(`target I420 buffer too short for ${dst.width}×${dst.height}`);
 }
 
 /** For each target column, the source column nearest its centre. */
