@@ -123,6 +123,8 @@ interface Startup {
   /** The user learnt of the bridged video, and subscribed to it (null: not seen). */
   userPublished: number | null;
   userSubscribed: number | null;
+  /** The user subscribed to the bridged voice. */
+  userVoiceSubscribed: number | null;
 }
 
 /** One sample of the bridge's stats during the load phase. */
@@ -342,10 +344,11 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
       const directAny = await first(viewer, directConnectAt, true);
       const rttMs = await bridged.call<number | null>('rttMs');
       const milestones = await bridge.call<Record<string, number>>('milestones');
-      const seen = await bridged.call<{ subscribed: number | null; published: number | null }>(
-        'timeline',
-        { afterMs: started.t0 },
-      );
+      const seen = await bridged.call<{
+        subscribed: number | null;
+        published: number | null;
+        voiceSubscribed: number | null;
+      }>('timeline', { afterMs: started.t0 });
       startups.push({
         t0: started.t0,
         createStart,
@@ -360,6 +363,7 @@ async function runBridge(d: Durations, progress: (m: string) => void): Promise<O
         milestones,
         userPublished: seen.published,
         userSubscribed: seen.subscribed,
+        userVoiceSubscribed: seen.voiceSubscribed,
       });
       if (i < d.startups - 1) {
         await bridge.call('stop');
@@ -609,6 +613,13 @@ function stages(s: Startup) {
     bridgeShown: after(m.shown),
     userPublished: after(s.userPublished),
     userSubscribed: after(s.userSubscribed),
+    bridgeVoicePublished: after(m.voicePublished),
+    userVoiceSubscribed: after(s.userVoiceSubscribed),
+    // Positive: the user could not hear the voice's first ms after it saw the face (the voice came with it).
+    voiceAfterFace:
+      typeof s.userVoiceSubscribed === 'number'
+        ? s.userVoiceSubscribed - s.bridgedFirst
+        : undefined,
     userFirst: after(s.bridgedFirst),
     userAny: after(s.bridgedAny),
     // The plugin's own hop: the bridge's hand-over of Runway's first picture → the user's first frame.
@@ -679,9 +690,12 @@ function rowsFor(a: ReturnType<typeof analyse>): MetricRow[] {
     ms('    bridge handed it over', 'after consume', 'bridgeShown'),
     ms('    user learnt of the bridged video', 'after consume', 'userPublished'),
     ms('    user subscribed to the bridged video', 'after consume', 'userSubscribed'),
+    ms('    bridged voice published', 'after consume', 'bridgeVoicePublished'),
+    ms('    user subscribed to the bridged voice', 'after consume', 'userVoiceSubscribed'),
     ms('    user’s first frame of any kind', 'after consume', 'userAny'),
     ms('    user’s first frame showing the avatar', 'after consume', 'userFirst'),
     ms('  bridge handed it over → user’s first frame', 'the bridge’s hop', 'handOverToUser'),
+    ms('  user’s first frame → subscribed to the voice', 'voice after face', 'voiceAfterFace'),
     ms(
       '  bridge joined Runway’s room → first picture',
       'first subscriber',

@@ -128,6 +128,7 @@ export function handlers(): RoleHandlers {
 
   const videoSubscribedAt: number[] = [];
   const videoPublishedAt: number[] = [];
+  const voiceSubscribedAt: number[] = [];
   room.on(RoomEvent.TrackPublished, (pub) => {
     if (pub.kind === TrackKind.KIND_VIDEO) videoPublishedAt.push(monoMs());
   });
@@ -142,6 +143,7 @@ export function handlers(): RoleHandlers {
       // wait for it a little rather than skip that voice for the rest of the run.
       const hasVideo = () =>
         [...participant.trackPublications.values()].some((p) => p.kind === TrackKind.KIND_VIDEO);
+      if (hasVideo()) voiceSubscribedAt.push(monoMs());
       void (async () => {
         for (let i = 0; i < 40 && !hasVideo() && !stopped; i++) await sleep(50);
         if (hasVideo()) await readAudio(track);
@@ -184,11 +186,15 @@ export function handlers(): RoleHandlers {
         await new Promise((r) => setTimeout(r, 5));
       }
     },
-    /** When the viewer first learnt of a video track, and subscribed to one, at or after `afterMs`. */
+    /**
+     * When the viewer first learnt of a video track, and subscribed to one, at or after `afterMs`; and
+     * when it subscribed to the voice of a participant showing video.
+     */
     timeline(p: { afterMs: number }) {
       return {
         published: videoPublishedAt.find((a) => a >= p.afterMs) ?? null,
         subscribed: videoSubscribedAt.find((a) => a >= p.afterMs) ?? null,
+        voiceSubscribed: voiceSubscribedAt.find((a) => a >= p.afterMs) ?? null,
       };
     },
     /** ICE round-trip time of the room's connections, ms (LiveKit's round trip on this network). */

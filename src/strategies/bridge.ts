@@ -10,12 +10,15 @@
 //   only a backlog that lasts (left by a stall) is trimmed (bridge/audio_latency.ts);
 // - each frame handed over at its render time, as a viewer there would show it, and later by as much as the
 //   voice then waits in the bridge, so both leave it together (bridge/render_time.ts);
-// - face with voice: both tracks are published together, muted, and unmuted when the first picture is
-//   handed over; the voice is forwarded from that moment, never before;
-// - sooner on screen: both are published (muted) as soon as the avatar participant has joined the agent's
-//   room, while Runway's session provisions, at Runway's usual size (replaced at once if Runway announces
-//   another). The user has subscribed by the time Runway's first picture exists, so the second
+// - face with voice: the voice is forwarded from the first picture's hand-over, never before. Its track is
+//   published muted and unmuted with the picture, or, when it could not be published ahead, published
+//   with the picture;
+// - sooner on screen: the video is published (muted) as soon as the avatar participant has joined the
+//   agent's room, while Runway's session provisions, at Runway's usual size (replaced at once if Runway
+//   announces another). The user has subscribed by the time Runway's first picture exists, so the second
 //   publication is off the critical path (BENCHMARKS.md §4);
+// - a sound bandwidth estimate: the voice is published VOICE_AFTER_VIDEO_MS after the video, not with it
+//   (see #prepublish);
 // - nothing else on the first picture's path: the user's microphone is published into Runway's room once
 //   the first picture has been handed over, not as the bridge joins (see #setFeed).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -55,6 +58,14 @@ const BRIDGE_CHANNELS = 1;
  * observed to publish (reference: runway-api.md). Another announced size replaces it before any frame.
  */
 export const PROVISIONAL_VIDEO_SIZE: Readonly<Size> = { width: 1088, height: 704 };
+/**
+ * How long after the video's publication ahead the voice is published, ms. Published within about a second
+ * of the video (either order), the voice left libwebrtc's bandwidth estimate for the new video at 1–2.6
+ * Mbps instead of 3.3–7.7 in 16 of 156 e2e runs; the top layer then lacked bandwidth and lips trailed by
+ * up to 0.8 s, or the user stayed on a small layer. 1.5 s later: 0 of 70 (BENCHMARKS.md §4, "The
+ * bandwidth estimate and the voice").
+ */
+export const VOICE_AFTER_VIDEO_MS = 1500;
 /** How often the bridged video's encoder stats are read (CPU adaptation, send delay), ms. */
 const ADAPTATION_POLL_MS = 2000;
 /**
@@ -136,6 +147,11 @@ export interface BridgeMilestones {
    * `attached`) when tracks can be muted, else once Runway's size is known.
    */
   published?: number;
+  /**
+   * The bridged voice published in the agent's room: muted, VOICE_AFTER_VIDEO_MS after `published`, or
+   * with the first picture (`shown`).
+   */
+  voicePublished?: number;
   /** The first picture handed over to the agent's room. */
   shown?: number;
   /** The user's microphone published into Runway's room (after `shown`: nothing delays the picture). */
@@ -283,6 +299,10 @@ export class MediaBridge {
   #userAudio: LowLatencyAudio | undefined;
   #userReader: Reader<AudioFrame> | undefined;
   #adaptationTimer: ReturnType<typeof setInterval> | undefined;
+  /** Publishes the voice VOICE_AFTER_VIDEO_MS after the video published ahead (#prepublish). */
+  #voiceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The video was published ahead: the voice waits for #voiceTimer or the first picture. */
+  #voiceDeferred = false;
   #closed = false;
   #readySettled = false;
   readonly #decoder = new TextDecoder();
@@ -447,22 +467,32 @@ export class MediaBridge {
   }
 
   /**
-   * Publishes both tracks muted while Runway's session provisions (the agent-side room just joined), so
-   * that the user subscribes to them before Runway's first picture exists. Nothing is published ahead
-   * when tracks cannot be muted here: they are then published at Runway's first tracks, as before.
+   * Publishes the video muted while Runway's session provisions (the agent-side room just joined), so
+   * that the user subscribes to it before Runway's first picture exists, then the voice, muted,
+   * VOICE_AFTER_VIDEO_MS later. Not while the bridge is joining Runway's room: a publication then delays
+   * the first picture (see #setFeed; measured, +90 ms to the user's first frame); the voice is then
+   * published right after the first picture, unmuted, and the user subscribes to it ~0.2 s after seeing
+   * the face, not hearing what is said meanwhile. Runway is usually READY later than that, and then no
+   * voice is lost (BENCHMARKS.md §4, "The voice after the video: landed"). Nothing is published ahead when
+   * tracks cannot be muted here: both are then published at Runway's first tracks, as before.
    */
   #prepublish(): void {
     const video = this.#closed ? undefined : this.#video.prepublish(PROVISIONAL_VIDEO_SIZE);
     if (!video) return;
+    this.#voiceDeferred = true;
     video.then(
       () => {
         this.#firstAt.published ??= performance.now();
         this.stats.videoWidth = PROVISIONAL_VIDEO_SIZE.width;
         this.stats.videoHeight = PROVISIONAL_VIDEO_SIZE.height;
+        this.#voiceTimer = setTimeout(() => {
+          if (this.#closed || this.#voice || this.#firstAt.joining !== undefined) return;
+          this.#publishVoice(true).catch((error: unknown) => this.#publishFailed(error));
+        }, VOICE_AFTER_VIDEO_MS);
+        this.#voiceTimer.unref?.();
       },
       (error: unknown) => this.#publishFailed(error),
     );
-    this.#publishVoice(true).catch((error: unknown) => this.#publishFailed(error));
   }
 
   /** Logs a failed publication of the bridged tracks (not worth a word once the bridge is closing). */
@@ -471,7 +501,10 @@ export class MediaBridge {
       this.#logger.warn({ error: String(error) }, 'could not publish the bridged avatar');
   }
 
-  /** Publishes the bridged video at `size`, then the voice (once; later sizes go through resizes). */
+  /**
+   * Publishes the bridged video at `size`, then the voice unless it waits (#prepublish); once, later sizes
+   * go through resizes.
+   */
   #publishMedia(size: Size): Promise<void> {
     this.#mediaPublished ??= (async () => {
       try {
@@ -482,7 +515,7 @@ export class MediaBridge {
         this.stats.videoHeight = video.height;
         this.#startAdaptationWatch();
         // One after the other: rtc-node publishes a participant's tracks one at a time anyway.
-        await this.#publishVoice(false);
+        if (!this.#voiceDeferred) await this.#publishVoice(false);
       } catch (error) {
         this.#publishFailed(error);
       }
@@ -496,9 +529,9 @@ export class MediaBridge {
       const track = LocalAudioTrack.createAudioTrack('runway_audio', this.#audio.source);
       const isMuted = muted && !this.#faceShown && setTrackMuted(track, true);
       const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
-      const published = this.agentSide
-        .localParticipant!.publishTrack(track, options)
-        .then(() => {});
+      const published = this.agentSide.localParticipant!.publishTrack(track, options).then(() => {
+        this.#firstAt.voicePublished ??= performance.now();
+      });
       this.#voice = { track, published, muted: isMuted };
     }
     return this.#voice.published;
@@ -550,6 +583,7 @@ export class MediaBridge {
         if (!this.#video.capture(frame, value.timestampUs, value.rotation)) continue;
         this.#handedAtMs = performance.now();
         if (!this.#faceShown) {
+          if (!this.#voice) this.#publishVoice(false).catch((e: unknown) => this.#publishFailed(e));
           this.#unmuteVoice();
           this.#logFirstPicture();
           void this.#publishUserAudio(feed);
@@ -661,7 +695,10 @@ export class MediaBridge {
     const wasQueued = (before?.sendDelayMs ?? 0) > SEND_DELAY_WARN_MS;
     if (queued && !wasQueued) {
       this.#logger.warn(
-        { sendDelayMs: Math.round(next.sendDelayMs) },
+        {
+          sendDelayMs: Math.round(next.sendDelayMs),
+          bandwidthEstimateKbps: next.bandwidthEstimateKbps,
+        },
         'bridged video: packets wait to be sent, the picture trails the voice',
       );
     } else if (!queued && wasQueued) {
@@ -744,6 +781,7 @@ export class MediaBridge {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#adaptationTimer);
+    clearTimeout(this.#voiceTimer);
     this.#logger.debug({ ...this.stats }, 'bridge closed');
     void this.#userReader?.cancel().catch(() => {});
     await Promise.all([this.#feed?.close(), this.#pending?.close()]);

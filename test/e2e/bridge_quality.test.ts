@@ -106,8 +106,11 @@ describe('hosted bridge quality', () => {
     // The bridge's own account of how long its video waited to be sent (read every 2 s): when lips fall
     // apart, this says whether the send queue is why (BENCHMARKS.md §4, "What broke lip sync").
     // The sizes its encoder sent say, when the user's frames are small, which side chose them.
+    // And libwebrtc's bandwidth estimate says whether the picture was short of it (§4, "The bandwidth
+    // estimate and the voice").
     const sendDelays: number[] = [];
     const sent = new Set<string>();
+    const estimates: number[] = [];
     const sampler = setInterval(() => {
       const adaptation = a.avatar.bridgeStats?.videoAdaptation;
       if (adaptation && sendDelays.at(-1) !== adaptation.sendDelayMs) {
@@ -116,6 +119,8 @@ describe('hosted bridge quality', () => {
       if (adaptation) {
         sent.add(`${adaptation.sentWidth}x${adaptation.sentHeight} (${adaptation.limitation})`);
       }
+      const kbps = adaptation?.bandwidthEstimateKbps;
+      if (kbps !== undefined && estimates.at(-1) !== kbps) estimates.push(kbps);
     }, 500);
     await new Promise((r) => setTimeout(r, RECORD_MS));
     clearInterval(sampler);
@@ -136,6 +141,8 @@ describe('hosted bridge quality', () => {
     expect(layers(ours)).toEqual(layers(runway));
     expect(ours.simulcast).toBe(true);
 
+    const estimated = `bandwidth estimate ${estimates.join(' → ') || 'not reported'} kbit/s`;
+
     // 2. After its first second, the user's frames are full size.
     expect(bridged.frames.length).toBeGreaterThan(RECORD_MS / 40 / 2);
     const firstAt = bridged.frames[0]!.atMs;
@@ -144,7 +151,7 @@ describe('hosted bridge quality', () => {
     const sizes = [...new Set(later.map((f) => `${f.width}x${f.height}`))];
     expect(
       full.length / later.length,
-      `bridged frame sizes after the first second: ${sizes.join(', ')}; the bridge's encoder sent ${[...sent].join(', ') || 'nothing reported'}`,
+      `bridged frame sizes after the first second: ${sizes.join(', ')}; the bridge's encoder sent ${[...sent].join(', ') || 'nothing reported'}; ${estimated}`,
     ).toBeGreaterThanOrEqual(FULL_SIZE_SHARE);
 
     // 3. During speech, the picture–sound offset through the bridge is the direct viewer's, within bounds.
@@ -158,7 +165,7 @@ describe('hosted bridge quality', () => {
     expect(sendDelays.length, 'no videoAdaptation.sendDelayMs while recording').toBeGreaterThan(0);
     expect(sendDelays.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
     const maxSendDelay = Math.round(Math.max(...sendDelays));
-    const seen = `direct: offset ${d!.offsetMs} ms, r ${d!.correlation.toFixed(2)}; bridged: offset ${b!.offsetMs} ms, r ${b!.correlation.toFixed(2)}, its video's send-queue wait up to ${maxSendDelay} ms`;
+    const seen = `direct: offset ${d!.offsetMs} ms, r ${d!.correlation.toFixed(2)}; bridged: offset ${b!.offsetMs} ms, r ${b!.correlation.toFixed(2)}, its video's send-queue wait up to ${maxSendDelay} ms; ${estimated}`;
     console.log(
       `bridge quality: ${(full.length / later.length).toFixed(3)} of frames full size; ${seen}`,
     );

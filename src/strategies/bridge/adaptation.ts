@@ -1,6 +1,6 @@
 // Reads libwebrtc's own account of the bridged video's encoding (Room.getRtcStats) into what the bridge
-// reports: the size actually sent, whether CPU or bandwidth limits lowered it, and how long its packets
-// waited to be sent. Pure.
+// reports: the size actually sent, whether CPU or bandwidth limits lowered it, how long its packets
+// waited to be sent, and the bandwidth estimate they are paced to. Pure.
 import type { Size } from './video_size.js';
 
 /** Why libwebrtc sends less than the published resolution (WebRTC's `qualityLimitationReason`). */
@@ -34,6 +34,13 @@ export interface VideoAdaptation {
   packetsSent: number;
   /** Their total wait in the send queue since publishing, ms (libwebrtc's counter). */
   totalSendDelayMs: number;
+  /**
+   * libwebrtc's bandwidth estimate for the agent-room connection the bridged tracks are sent on, kbit/s
+   * (the selected candidate pair's `availableOutgoingBitrate`); `undefined` before it has one. The top
+   * layer asks for up to 2.5 Mbit/s: an estimate well below that holds the full picture back (it waits in
+   * the send queue, or the user is sent a smaller layer).
+   */
+  bandwidthEstimateKbps: number | undefined;
 }
 
 /** The part of an rtc-node `RtcStats` entry this reads (an `outboundRtp` of kind video). */
@@ -42,6 +49,10 @@ export interface OutboundStatsEntry {
     case?: string | undefined;
     value?: unknown;
   };
+}
+
+interface CandidatePair {
+  candidatePair?: { nominated?: boolean; availableOutgoingBitrate?: number };
 }
 
 interface OutboundVideo {
@@ -74,7 +85,15 @@ export function readVideoAdaptation(
   let topSent: OutboundVideo['sent'] | undefined;
   let changes = 0;
   let limitation: VideoLimitation = 'none';
+  let estimateBps: number | undefined;
   for (const entry of publisherStats) {
+    if (entry.stats.case === 'candidatePair') {
+      // The pair in use is the nominated one; only it carries an estimate.
+      const pair = (entry.stats.value as CandidatePair | undefined)?.candidatePair;
+      if (pair?.nominated && pair.availableOutgoingBitrate)
+        estimateBps = pair.availableOutgoingBitrate;
+      continue;
+    }
     if (entry.stats.case !== 'outboundRtp') continue;
     const value = entry.stats.value as OutboundVideo | undefined;
     if (value?.stream?.kind !== 'video' || !value.outbound) continue;
@@ -105,6 +124,7 @@ export function readVideoAdaptation(
       packetsSent: Number(topSent?.packetsSent ?? 0),
       totalSendDelayMs: (top.totalPacketSendDelay ?? 0) * 1000, // libwebrtc counts seconds
     }),
+    bandwidthEstimateKbps: estimateBps === undefined ? undefined : Math.round(estimateBps / 1000),
   };
 }
 

@@ -99,4 +99,22 @@ describe('readVideoAdaptation', () => {
     const otherLayer = readVideoAdaptation(one(9000n, 900, 'h', 544, 352), FULL, idle);
     expect(otherLayer).toMatchObject({ sendDelayMs: 0, sendLayer: 'h' });
   });
+
+  it("reports the nominated candidate pair's bandwidth estimate in kbit/s, none before it has one", () => {
+    const pair = (nominated: boolean, bps?: number) => ({
+      stats: {
+        case: 'candidatePair',
+        value: { candidatePair: { nominated, availableOutgoingBitrate: bps } },
+      },
+    });
+    const video = outbound('video', 1088, 704, 0);
+    expect(
+      readVideoAdaptation([pair(false, 9_000_000), video, pair(true, 1_234_567)], FULL)
+        ?.bandwidthEstimateKbps,
+    ).toBe(1235);
+    expect(readVideoAdaptation([pair(true), video], FULL)?.bandwidthEstimateKbps).toBeUndefined();
+    expect(readVideoAdaptation([pair(false, 5e6), video], FULL)?.bandwidthEstimateKbps).toBe(
+      undefined,
+    );
+  });
 });
