@@ -6,6 +6,12 @@
 // sends the viewer no frame at all (not even black ones), and its first frame reaches the viewer ~30 ms
 // after the unmute. A frontend shows its placeholder meanwhile, as for a camera turned off.
 //
+// An unmute must wait for the track's publication to be done. Measured (rtc-node 0.13.35, livekit-server
+// held stopped while a muted track was being published): the native side sent the publication as muted,
+// the unmute made meanwhile never reached the server, and the viewer heard nothing for good. A deployment
+// e2e hit it under load (two hosted jobs on 2 cores): a user never heard the avatar. See
+// unmuteWhenPublished.
+//
 // The request goes through the copy of @livekit/rtc-ffi-bindings that rtc-node itself loaded (resolved
 // from rtc-node's own location): another copy would start a second native FFI server, which knows none
 // of the first one's handles. Anything unexpected makes these functions answer false, and the bridge then
@@ -69,4 +75,23 @@ export function setTrackMuted(track: LocalVideoTrack | LocalAudioTrack, muted: b
   }
   log().debug({ muted }, 'a local track could not be muted or unmuted');
   return false;
+}
+
+/**
+ * Unmutes a track once its publication (`published`) has settled: an unmute made while the publication
+ * is under way is lost (see the top of this file). Resolves true once unmuted; false if the publication
+ * failed, `stillWanted()` says no by then, or the unmute could not be done.
+ */
+export async function unmuteWhenPublished(
+  track: LocalVideoTrack | LocalAudioTrack,
+  published: Promise<unknown>,
+  stillWanted: () => boolean = () => true,
+  setMuted: typeof setTrackMuted = setTrackMuted,
+): Promise<boolean> {
+  try {
+    await published;
+  } catch {
+    return false;
+  }
+  return stillWanted() && setMuted(track, false);
 }

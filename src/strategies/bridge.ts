@@ -40,7 +40,7 @@ import {
 import type { ConsumeResult } from '../api/types.js';
 import { connectRoom } from '../livekit/connect.js';
 import { ATTRIBUTE_PUBLISH_ON_BEHALF } from '../livekit/token.js';
-import { setTrackMuted } from '../livekit/track_mute.js';
+import { setTrackMuted, unmuteWhenPublished } from '../livekit/track_mute.js';
 import { log } from '../log.js';
 import { readVideoAdaptation, type VideoAdaptation } from './bridge/adaptation.js';
 import { BridgedVideo } from './bridge/bridged_video.js';
@@ -537,14 +537,19 @@ export class MediaBridge {
     return this.#voice.published;
   }
 
-  /** Face with voice: the voice track published ahead is unmuted with the first picture. */
+  /**
+   * Face with voice: the voice track published ahead is unmuted with the first picture, or as soon as its
+   * publication is done if that is still under way (published VOICE_AFTER_VIDEO_MS after the video, it
+   * can be, under load): an unmute made meanwhile would be lost, and the user would hear nothing.
+   */
   #unmuteVoice(): void {
     const voice = this.#voice;
     if (!voice?.muted) return;
     voice.muted = false;
-    if (!setTrackMuted(voice.track, false)) {
-      this.#logger.warn({}, 'the bridged voice could not be unmuted');
-    }
+    void unmuteWhenPublished(voice.track, voice.published, () => !this.#closed).then((unmuted) => {
+      if (!unmuted && !this.#closed)
+        this.#logger.warn({}, 'the bridged voice could not be unmuted');
+    });
   }
 
   async #pumpVideo(feed: RunwayFeed, track: RemoteTrack): Promise<void> {
