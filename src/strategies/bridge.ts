@@ -149,7 +149,7 @@ export interface BridgeMilestones {
   published?: number;
   /**
    * The bridged voice published in the agent's room: muted, VOICE_AFTER_VIDEO_MS after `published`, or
-   * with the first picture (`shown`).
+   * with the first picture (`shown`); right after the video when tracks cannot be muted here.
    */
   voicePublished?: number;
   /** The first picture handed over to the agent's room. */
