@@ -4,16 +4,11 @@
 // 0.13; a deployment e2e hit it with two hosted jobs on 2 cores). Here the agent's livekit-server is held
 // stopped from just before the voice's publication starts until after the first picture's hand-over,
 // while Runway's room, on the e2e server, goes on: the user must still hear the avatar.
-import { voice } from '@livekit/agents';
 import { AudioStream, type RemoteTrack, RoomEvent, TrackKind } from '@livekit/rtc-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { scriptedLLM, ToneTTS } from '../../examples/offline/index.js';
 import { startLiveKitServer } from '../../scripts/lib/livekit_server.js';
-import { AvatarSession } from '../../src/index.js';
 import { VOICE_AFTER_VIDEO_MS } from '../../src/strategies/bridge.js';
-import { startEmulatorWithWorker } from './support/agent_harness.js';
-import { connectParticipant } from './support/room.js';
-import { mintToken } from './support/token.js';
+import { prepareAgentWithAvatar, startEmulatorWithWorker } from './support/agent_harness.js';
 import { waitFor } from './support/wait.js';
 
 const AVATAR = 'runway-avatar-agent';
@@ -37,22 +32,13 @@ describe('hosted bridge, voice unmuted while its publication is under way', () =
       mode: 'hosted-only',
       provisioningMs: PROVISIONING_MS,
     });
-    const keys = { apiKey: agentServer.apiKey, apiSecret: agentServer.apiSecret };
-    const room = 'voice-unmute';
-    const userRoom = await connectParticipant({
-      url: agentServer.url,
-      token: await mintToken({ identity: 'user', room, ...keys }),
-    });
-    const agentRoom = await connectParticipant({
-      url: agentServer.url,
-      token: await mintToken({
-        identity: 'agent',
-        room,
-        kind: 'agent',
-        grants: { canUpdateOwnMetadata: true },
-        ...keys,
-      }),
-    });
+    const a = await prepareAgentWithAvatar(
+      emulator,
+      { strategy: 'hosted', startScript: SCRIPT },
+      undefined,
+      agentServer,
+    );
+    const { userRoom, avatar } = a;
     let speechAt: number | undefined;
     // The bridged video's publication ahead, as the user learns of it (the bridge's stats are not exposed
     // before start() returns).
@@ -77,24 +63,6 @@ describe('hosted bridge, voice unmuted while its publication is under way', () =
         }
       })();
     });
-    const session = new voice.AgentSession({
-      llm: scriptedLLM([{ reply: 'Hello.' }]),
-      tts: new ToneTTS(),
-      vad: null,
-      turnHandling: { turnDetection: null, interruption: { resumeFalseInterruption: false } },
-    });
-    const avatar = new AvatarSession({
-      presetId: 'cat-character',
-      apiKey: emulator.apiKey,
-      apiUrl: emulator.url,
-      strategy: 'hosted',
-      startScript: SCRIPT,
-    });
-    onTestFinished(async () => {
-      await session.close().catch(() => {});
-      await avatar.aclose().catch(() => {});
-    });
-
     // Hold the agent's server stopped from just before the voice's turn comes until the first picture
     // has been handed over: the voice's publication cannot be done before the hand-over.
     const stall = (async () => {
@@ -117,11 +85,7 @@ describe('hosted bridge, voice unmuted while its publication is under way', () =
       }
       return performance.now() - stoppedAt;
     })();
-    await avatar.start(session, agentRoom, {
-      livekitUrl: agentServer.url,
-      livekitApiKey: agentServer.apiKey,
-      livekitApiSecret: agentServer.apiSecret,
-    });
+    await a.start();
     const stalledMs = await stall;
     const { published, joining, shown } = avatar.bridgeStats!.firstPicture;
     // The race this test is about took place: the voice's turn came before Runway's room was joined, and

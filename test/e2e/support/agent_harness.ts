@@ -12,7 +12,7 @@ import {
   type LiveKitWorkerDriverOptions,
 } from '../../../src/emulator/worker/livekit_driver.js';
 import { AvatarSession, type AvatarSessionOptions } from '../../../src/index.js';
-import { liveKitEnv } from './env.js';
+import { type LiveKitEnv, liveKitEnv } from './env.js';
 import { connectParticipant } from './room.js';
 import { mintToken } from './token.js';
 
@@ -66,21 +66,26 @@ export async function prepareAgentWithAvatar(
   avatarOptions: AvatarSessionOptions = {},
   /** The agent the AgentSession runs (default: a bare one). */
   agent?: voice.Agent,
+  /** The livekit-server of the agent's room (default: the e2e server). */
+  env: LiveKitEnv = liveKitEnv(),
 ): Promise<PreparedAgent> {
-  const env = liveKitEnv();
   const roomName = `room-${randomUUID().slice(0, 8)}`;
   const agentIdentity = `agent-${randomUUID().slice(0, 6)}`;
+  const keys = { apiKey: env.apiKey, apiSecret: env.apiSecret };
   // The user first: livekit-server announces non-publishing participants late.
   const userRoom = await connectParticipant({
-    token: await mintToken({ identity: 'user', room: roomName }),
+    url: env.url,
+    token: await mintToken({ identity: 'user', room: roomName, ...keys }),
   });
   const agentRoom = await connectParticipant({
+    url: env.url,
     // As an agent job's token: it may set its own attributes (lk.agent.state, the viewer relay's).
     token: await mintToken({
       identity: agentIdentity,
       room: roomName,
       kind: 'agent',
       grants: { canUpdateOwnMetadata: true },
+      ...keys,
     }),
   });
   const session = new voice.AgentSession({
