@@ -5,7 +5,6 @@
 // VOICE_AFTER_VIDEO_MS (muted, unmuted with the picture) so as not to spoil the video's bandwidth
 // estimate, or, when Runway's room is being joined by then, comes with the first picture.
 import {
-  type AudioFrame,
   AudioStream,
   type RemoteTrack,
   RoomEvent,
@@ -22,6 +21,7 @@ import {
   prepareAgentWithAvatar,
   startEmulatorWithWorker,
 } from './support/agent_harness.js';
+import { untilLoud } from './support/audio.js';
 import { waitFor } from './support/wait.js';
 
 const AVATAR = 'runway-avatar-agent';
@@ -35,8 +35,8 @@ const SHORT_PROVISIONING_MS = 200;
  * 1483–1524 ms after the video published: the voice's turn came first in 3 runs of 4.
  */
 const LEARNT_PROVISIONING: [number, number] = [100, 250];
-/** An audio frame this loud (RMS of 16-bit samples) is the avatar speaking, not silence. */
-const SPEAKING_RMS = 300;
+/** An audio frame this loud (RMS of 16-bit samples: 300 of 32768) is the avatar speaking, not silence. */
+const SPEAKING_RMS = 300 / 32768;
 
 /** What the user saw of one of the avatar's tracks, `Date.now()` ms. */
 interface Seen {
@@ -56,12 +56,6 @@ function maxLuma(data: Uint8Array, width: number, height: number): number {
   let max = 0;
   for (let i = 0; i < width * height; i += 97) if (data[i]! > max) max = data[i]!;
   return max;
-}
-
-function rms(frame: AudioFrame): number {
-  let sum = 0;
-  for (const s of frame.data) sum += s * s;
-  return Math.sqrt(sum / Math.max(1, frame.data.length));
 }
 
 /**
@@ -107,17 +101,9 @@ async function watchedAvatar(
     if (!seen) return;
     seen.subscribedAt ??= Date.now();
     if (track.kind === TrackKind.KIND_AUDIO) {
-      const reader = new AudioStream(track).getReader();
-      void (async () => {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done || !value) return;
-          if (rms(value) < SPEAKING_RMS) continue;
-          audio.firstSpeechAt = Date.now();
-          await reader.cancel().catch(() => {});
-          return;
-        }
-      })();
+      void untilLoud(new AudioStream(track), SPEAKING_RMS).then((loud) => {
+        if (loud) audio.firstSpeechAt = Date.now();
+      });
       return;
     }
     const reader = new VideoStream(track).getReader();

@@ -9,6 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { startLiveKitServer } from '../../scripts/lib/livekit_server.js';
 import { VOICE_AFTER_VIDEO_MS } from '../../src/strategies/bridge.js';
 import { prepareAgentWithAvatar, startEmulatorWithWorker } from './support/agent_harness.js';
+import { untilLoud } from './support/audio.js';
 import { waitFor } from './support/wait.js';
 
 const AVATAR = 'runway-avatar-agent';
@@ -16,8 +17,8 @@ const AVATAR = 'runway-avatar-agent';
 const PROVISIONING_MS = 2500;
 /** The longest the agent's server is held stopped, ms (released earlier once the picture is handed over). */
 const MAX_STALL_MS = 8000;
-/** An audio frame this loud (RMS of 16-bit samples) is the avatar speaking. */
-const SPEAKING_RMS = 300;
+/** An audio frame this loud (RMS of 16-bit samples: 300 of 32768) is the avatar speaking. */
+const SPEAKING_RMS = 300 / 32768;
 /** Long enough to be still speaking once the agent's server runs again. */
 const SCRIPT = Array.from(
   { length: 8 },
@@ -49,19 +50,9 @@ describe('hosted bridge, voice unmuted while its publication is under way', () =
     });
     userRoom.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, p) => {
       if (p.identity !== AVATAR || track.kind !== TrackKind.KIND_AUDIO) return;
-      const reader = new AudioStream(track).getReader();
-      void (async () => {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done || !value) return;
-          let sum = 0;
-          for (const s of value.data) sum += s * s;
-          if (Math.sqrt(sum / value.data.length) < SPEAKING_RMS) continue;
-          speechAt = performance.now();
-          await reader.cancel().catch(() => {});
-          return;
-        }
-      })();
+      void untilLoud(new AudioStream(track), SPEAKING_RMS).then((loud) => {
+        if (loud) speechAt = performance.now();
+      });
     });
     // Hold the agent's server stopped from just before the voice's turn comes until the first picture
     // has been handed over: the voice's publication cannot be done before the hand-over.

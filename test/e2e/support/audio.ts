@@ -126,6 +126,23 @@ export function rms(samples: Int16Array, channels = 1): number {
   return n ? Math.sqrt(sum / n) : 0;
 }
 
+/**
+ * Reads `stream` until its first frame at least `minRms` loud ({@link rms}, in [0, 1]), then cancels it.
+ * Resolves true then, or false if the stream ended first. No timeout: callers wait on what it sets.
+ */
+export async function untilLoud(stream: AudioStream, minRms: number): Promise<boolean> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || !value) return false;
+      if (rms(value.data, value.channels) >= minRms) return true;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
 /** Amplitude (in [0, 1], for a full-scale sine ~1) of `freqHz` in mono `samples` (Goertzel). */
 export function goertzelAmplitude(samples: Int16Array, sampleRate: number, freqHz: number): number {
   const coeff = 2 * Math.cos((2 * Math.PI * freqHz) / sampleRate);
